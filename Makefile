@@ -1,0 +1,26 @@
+# ignis — PGXS build.  `make`, `make install`, `make installcheck` (needs a server),
+# or the all-in-one scripts/test.sh documented in README.md.
+EXTENSION   = ignis
+MODULE_big  = ignis
+DATA        = sql/ignis--0.1.0.sql
+SRCS        = $(wildcard src/*.c)
+OBJS        = $(SRCS:.c=.o)
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CFLAGS   = -Wall -Werror -Wmissing-prototypes -Wno-declaration-after-statement
+
+# pg_regress suites: sql/<name>.sql against expected/<name>.out, run in this order
+# in one database (the first one loads the fixture of the behaviour spec).
+REGRESS = fixture catalog find_where find_lists find_patterns find_logic \
+          find_arrays find_json find_fields_order find_range read_functions \
+          default_filter errors build_query guards
+REGRESS_OPTS = --load-extension=plpgsql
+
+PG_CONFIG ?= $(shell command -v pg_config 2>/dev/null || echo /usr/lib/postgresql/15/bin/pg_config)
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+.PHONY: demo test
+demo:
+	bash scripts/demo.sh
+test:
+	bash scripts/test.sh

@@ -1,0 +1,663 @@
+/*-------------------------------------------------------------------------
+ * filter.c
+ *	  The filter object (read.md §1): validation of where / fields / order /
+ *	  limit / skip / offset / include, and the merge with a model's default
+ *	  filter (filter.md §11, D13).
+ *-------------------------------------------------------------------------
+ */
+#include "ignis.h"
+
+#include "miscadmin.h"
+
+
+static const char *const filter_keys[] = {
+	"where", "fields", "order", "limit", "skip", "offset", "include"
+};
+
+/* Raise 22023 unless node is a JSON object. */
+void
+filter_check_object(JNode *node, const char *path)
+{
+	if (node->type != JN_OBJECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s must be a JSON object, not %s", path, jnode_type_name(node))));
+}
+
+/* A top-level argument as an object tree; SQL NULL means {}. */
+JNode *
+ignis_arg_object(Jsonb *arg, const char *argname)
+{
+	JNode	   *node;
+
+	if (arg == NULL)
+		return jnode_object(0);
+	node = jnode_from_jsonb(arg);
+	filter_check_object(node, argname);
+	return node;
+}
+
+/* The value of key, treating JSON null as absent. */
+static JNode *
+get_present(JNode *obj, const char *key)
+{
+	JNode	   *v = jnode_get(obj, key);
+
+	return (v && v->type != JN_NULL) ? v : NULL;
+}
+
+/* ---------------------------------------------------------------------------
+ * Default-filter merge (D13)
+ * ---------------------------------------------------------------------------
+ */
+static JNode *
+as_list(JNode *v)
+{
+	JNode	   *list;
+
+	if (v->type == JN_ARRAY)
+		return v;
+	list = jnode_array(1);
+	jnode_append(list, v);
+	return list;
+}
+
+JNode *
+filter_merge_where(JNode *defaults, JNode *user)
+{
+	JNode	   *result;
+	JNode	   *extra_and;
+	int			i,
+				j;
+
+	if (defaults == NULL || defaults->type != JN_OBJECT)
+		return user;
+	if (user == NULL || user->type != JN_OBJECT)
+		return user ? user : defaults;
+
+	result = jnode_object(defaults->n + user->n);
+	extra_and = jnode_array(2);
+	for (i = 0; i < defaults->n; i++)
+		if (jnode_get(user, defaults->keys[i]) == NULL)
+			jnode_put(result, defaults->keys[i], defaults->items[i]);
+
+	for (i = 0; i < user->n; i++)
+	{
+		const char *k = user->keys[i];
+		JNode	   *u = user->items[i];
+		JNode	   *d = jnode_get(defaults, k);
+
+		if (d == NULL)
+			jnode_put(result, k, u);
+		else if (strcmp(k, "and") == 0 &&
+				 (u->type == JN_ARRAY || u->type == JN_OBJECT) &&
+				 (d->type == JN_ARRAY || d->type == JN_OBJECT))
+		{
+			JNode	   *both = jnode_array(4);
+			JNode	   *dl = as_list(d),
+					   *ul = as_list(u);
+
+			for (j = 0; j < dl->n; j++)
+				jnode_append(both, dl->items[j]);
+			for (j = 0; j < ul->n; j++)
+				jnode_append(both, ul->items[j]);
+			jnode_put(result, k, both);
+		}
+		else if (strcmp(k, "or") == 0 || strcmp(k, "not") == 0)
+		{
+			JNode	   *wrapped = jnode_object(1);
+
+			jnode_put(result, k, u);
+			jnode_put(wrapped, k, d);
+			jnode_append(extra_and, wrapped);
+		}
+		else if (where_is_operator_object(u) && where_is_operator_object(d))
+		{
+			JNode	   *ops = jnode_object(d->n + u->n);
+
+			for (j = 0; j < d->n; j++)
+				jnode_put(ops, d->keys[j], d->items[j]);
+			for (j = 0; j < u->n; j++)
+				jnode_put(ops, u->keys[j], u->items[j]);
+			jnode_put(result, k, ops);
+		}
+		else
+			jnode_put(result, k, u);
+	}
+
+	if (extra_and->n > 0)
+	{
+		JNode	   *and = jnode_get(result, "and");
+		JNode	   *list = jnode_array(4);
+
+		if (and && (and->type == JN_ARRAY || and->type == JN_OBJECT))
+		{
+			JNode	   *al = as_list(and);
+
+			for (j = 0; j < al->n; j++)
+				jnode_append(list, al->items[j]);
+		}
+		else if (and)
+		{
+			/* leave a malformed "and" for validation to report */
+			return result;
+		}
+		for (j = 0; j < extra_and->n; j++)
+			jnode_append(list, extra_and->items[j]);
+		jnode_put(result, "and", list);
+	}
+	return result;
+}
+
+/* Merge a whole filter with a model's default filter (filter.md §11.1). */
+static JNode *
+merge_filter(JNode *defaults, JNode *user)
+{
+	JNode	   *merged = jnode_object(8);
+	const char *const simple[] = {"limit", "order", "fields", "include"};
+	int			i;
+	JNode	   *w;
+	JNode	   *off;
+
+	for (i = 0; i < user->n; i++)
+		jnode_put(merged, user->keys[i], user->items[i]);
+	for (i = 0; i < (int) lengthof(simple); i++)
+		if (get_present(user, simple[i]) == NULL && get_present(defaults, simple[i]))
+			jnode_put(merged, simple[i], get_present(defaults, simple[i]));
+
+	w = filter_merge_where(get_present(defaults, "where"), get_present(user, "where"));
+	if (w)
+		jnode_put(merged, "where", w);
+
+	/* D10: caller's skip ?? offset, else the default's skip ?? offset */
+	if (get_present(user, "skip") == NULL && get_present(user, "offset") == NULL)
+	{
+		off = get_present(defaults, "skip");
+		if (off == NULL)
+			off = get_present(defaults, "offset");
+		if (off)
+			jnode_put(merged, "skip", off);
+	}
+	return merged;
+}
+
+/* ---------------------------------------------------------------------------
+ * Parts of a filter
+ * ---------------------------------------------------------------------------
+ */
+static int64
+parse_count(JNode *v, const char *path)
+{
+	int64		n;
+
+	if (!jnode_is_integer(v, &n) || n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s must be an integer >= 0, not %s", path,
+						v->type == JN_NUMBER ? v->str : jnode_type_name(v))));
+	return n;
+}
+
+static int
+prop_or_error(IgnisModel *model, const char *name, const char *path)
+{
+	int			idx = ignis_model_find_prop(model, name);
+
+	if (idx < 0)
+	{
+		const char **names = palloc(sizeof(char *) * Max(model->nprops, 1));
+		const char *best;
+		int			k;
+
+		for (k = 0; k < model->nprops; k++)
+			names[k] = model->props[k].name;
+		best = closest_match(name, names, model->nprops);
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("ignis: unknown property \"%s\" of model \"%s\" at %s",
+						name, model->name, path),
+				 best ? errhint("Did you mean \"%s\"?", best)
+				 : errhint("Properties of \"%s\": %s.", model->name,
+						   ignis_prop_names_hint(model))));
+	}
+	return idx;
+}
+
+static void
+parse_fields(ParsedFilter *pf, JNode *fields, StringInfo path)
+{
+	IgnisModel *model = pf->model;
+	bool	   *requested = palloc0(sizeof(bool) * Max(model->nprops, 1));
+	bool		any = false;
+	bool		inclusion = false;
+	int			i;
+
+	if (fields == NULL)
+		;
+	else if (fields->type == JN_ARRAY)
+	{
+		for (i = 0; i < fields->n; i++)
+		{
+			int			old = errpath_push_index(path, i);
+
+			if (fields->items[i]->type != JN_STRING)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: %s must be a property name, not %s", path->data,
+								jnode_type_name(fields->items[i]))));
+			requested[prop_or_error(model, fields->items[i]->str, path->data)] = true;
+			any = true;
+			errpath_pop(path, old);
+		}
+		inclusion = any;
+	}
+	else if (fields->type == JN_OBJECT)
+	{
+		for (i = 0; i < fields->n; i++)
+		{
+			int			old = errpath_push_key(path, fields->keys[i]);
+			int			idx;
+
+			if (fields->items[i]->type != JN_BOOL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: %s must be true or false, not %s", path->data,
+								jnode_type_name(fields->items[i]))));
+			idx = prop_or_error(model, fields->keys[i], path->data);
+			requested[idx] = fields->items[i]->b;
+			if (fields->items[i]->b)
+				inclusion = true;
+			errpath_pop(path, old);
+		}
+		if (!inclusion)
+		{
+			/* D11: only false values: everything except those */
+			for (i = 0; i < model->nprops; i++)
+				requested[i] = jnode_get(fields, model->props[i].name) == NULL;
+			inclusion = true;
+		}
+	}
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s must be an array of property names or an object of booleans",
+						path->data)));
+
+	pf->selected = palloc0(sizeof(bool) * Max(model->nprops, 1));
+	pf->nselected = 0;
+	for (i = 0; i < model->nprops; i++)
+	{
+		pf->selected[i] = !model->props[i].hidden && (!inclusion || requested[i]);
+		if (pf->selected[i])
+			pf->nselected++;
+	}
+}
+
+/* Next whitespace-separated word of s (advanced), or NULL. */
+static char *
+next_word(char **s)
+{
+	char	   *p = *s;
+	char	   *start;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p == '\0')
+	{
+		*s = p;
+		return NULL;
+	}
+	start = p;
+	while (*p && !(*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	*s = p;
+	return pnstrdup(start, p - start);
+}
+
+static void
+parse_order_item(ParsedFilter *pf, char *item, const char *path)
+{
+	OrderItem  *oi = palloc0(sizeof(OrderItem));
+	char	   *s = item;
+	char	   *key = next_word(&s);
+	char	   *w;
+
+	if (key == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: empty order item at %s", path),
+				 errhint("Write items as \"property [ASC|DESC] [NULLS FIRST|LAST]\".")));
+	if (strpbrk(key, ".[") != NULL)
+	{
+		const char *rest;
+
+		oi->prop = ignis_json_path_prop(pf->model, key, &rest, path) - pf->model->props;
+		oi->json_path = true;
+		oi->path = ignis_parse_json_path(rest, path);
+	}
+	else
+		oi->prop = prop_or_error(pf->model, key, path);
+
+	w = next_word(&s);
+	if (w && (pg_strcasecmp(w, "ASC") == 0 || pg_strcasecmp(w, "DESC") == 0))
+	{
+		oi->desc = pg_strcasecmp(w, "DESC") == 0;
+		w = next_word(&s);
+	}
+	if (w && pg_strcasecmp(w, "NULLS") == 0)
+	{
+		w = next_word(&s);
+		if (w && pg_strcasecmp(w, "FIRST") == 0)
+			oi->nulls = 1;
+		else if (w && pg_strcasecmp(w, "LAST") == 0)
+			oi->nulls = 2;
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: NULLS must be followed by FIRST or LAST in \"%s\" at %s",
+							item, path)));
+		w = next_word(&s);
+	}
+	if (w)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: unexpected \"%s\" in order item \"%s\" at %s", w, item, path),
+				 errhint("Write items as \"property [ASC|DESC] [NULLS FIRST|LAST]\".")));
+	pf->order = lappend(pf->order, oi);
+}
+
+static void
+parse_order(ParsedFilter *pf, JNode *order, StringInfo path)
+{
+	JNode	   *list = order;
+	int			i;
+
+	if (order->type == JN_STRING)
+	{
+		list = jnode_array(1);
+		jnode_append(list, order);
+	}
+	else if (order->type != JN_ARRAY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s must be a string or an array of strings", path->data)));
+	for (i = 0; i < list->n; i++)
+	{
+		int			old = order->type == JN_ARRAY ? errpath_push_index(path, i) : path->len;
+		char	   *items;
+		char	   *comma;
+
+		if (list->items[i]->type != JN_STRING)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: %s must be a string, not %s", path->data,
+							jnode_type_name(list->items[i]))));
+		items = pstrdup(list->items[i]->str);
+		do
+		{
+			comma = strchr(items, ',');
+			if (comma)
+				*comma = '\0';
+			parse_order_item(pf, items, path->data);
+			if (comma)
+				items = comma + 1;
+		} while (comma);
+		errpath_pop(path, old);
+	}
+}
+
+static void
+parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use, int depth)
+{
+	IgnisModel *model = pf->model;
+	int			i;
+
+	if (include->type != JN_ARRAY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s must be an array of relation names or include objects",
+						path->data)));
+	for (i = 0; i < include->n; i++)
+	{
+		JNode	   *item = include->items[i];
+		int			old = errpath_push_index(path, i);
+		JNode	   *relname;
+		JNode	   *scope = NULL;
+		bool		skip = false;
+		IncludeSpec *spec;
+		ListCell   *lc;
+		int			k;
+
+		if (item->type == JN_STRING)
+			relname = item;
+		else if (item->type == JN_OBJECT)
+		{
+			JNode	   *v;
+
+			for (k = 0; k < item->n; k++)
+				if (strcmp(item->keys[k], "relation") != 0 &&
+					strcmp(item->keys[k], "scope") != 0 &&
+					strcmp(item->keys[k], "shouldSkipDefaultFilter") != 0)
+				{
+					errpath_push_key(path, item->keys[k]);
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("ignis: unknown include key at %s", path->data),
+							 errhint("An include is \"relation\" or {\"relation\", \"scope\", \"shouldSkipDefaultFilter\"}.")));
+				}
+			relname = jnode_get(item, "relation");
+			if (relname == NULL || relname->type != JN_STRING)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: %s needs a \"relation\" name", path->data)));
+			scope = get_present(item, "scope");
+			v = get_present(item, "shouldSkipDefaultFilter");
+			if (v)
+			{
+				if (v->type != JN_BOOL)
+				{
+					errpath_push_key(path, "shouldSkipDefaultFilter");
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("ignis: %s must be a boolean", path->data)));
+				}
+				skip = v->b;
+			}
+		}
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: %s must be a relation name or an include object, not %s",
+							path->data, jnode_type_name(item))));
+
+		if (scope)
+		{
+			int			o2 = errpath_push_key(path, "scope");
+
+			filter_check_object(scope, path->data);
+			errpath_pop(path, o2);
+		}
+
+		/* a model's default filter names relations that may come later */
+		if (use == FILTER_DEFAULT)
+		{
+			errpath_pop(path, old);
+			continue;
+		}
+
+		spec = palloc0(sizeof(IncludeSpec));
+		spec->rel = ignis_model_find_rel(model, relname->str);
+		if (item->type == JN_OBJECT)
+			errpath_push_key(path, "relation");
+		if (spec->rel == NULL)
+		{
+			StringInfoData names;
+
+			initStringInfo(&names);
+			for (k = 0; k < model->nrels; k++)
+				appendStringInfo(&names, "%s%s", k ? ", " : "", model->rels[k].name);
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("ignis: unknown relation \"%s\" of model \"%s\" at %s",
+							relname->str, model->name, path->data),
+					 model->nrels > 0
+					 ? errhint("Relations of \"%s\": %s.", model->name, names.data)
+					 : errhint("Model \"%s\" has no relations; declare one with ignis.register_relation.",
+							   model->name)));
+		}
+		foreach(lc, pf->includes)
+			if (((IncludeSpec *) lfirst(lc))->rel == spec->rel)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: relation \"%s\" is included twice at %s",
+								relname->str, path->data)));
+		errpath_pop(path, old);
+		errpath_push_index(path, i);
+
+		if (depth + 1 > IGNIS_MAX_INCLUDE_DEPTH)
+			ereport(ERROR,
+					(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+					 errmsg("ignis: include nesting deeper than %d levels at %s",
+							IGNIS_MAX_INCLUDE_DEPTH, path->data),
+					 errhint("Default filters that include each other count too.")));
+		spec->target = ignis_model_get(spec->rel->target);
+		ignis_check_scope(spec->target, OP_FIND, "find");
+		{
+			int			o2 = errpath_push_key(path, "scope");
+
+			spec->scope = filter_parse(spec->target, scope ? scope : jnode_object(0),
+									   path->data, FILTER_SCOPE, skip, depth + 1);
+			errpath_pop(path, o2);
+		}
+		pf->includes = lappend(pf->includes, spec);
+		errpath_pop(path, old);
+	}
+}
+
+/*
+ * Validate a filter object against a model and merge the model's default
+ * filter into it.  `argname` is the path of the filter ("filter",
+ * "filter.include[0].scope", "settings.defaultFilter").
+ */
+ParsedFilter *
+filter_parse(IgnisModel *model, JNode *filter, const char *argname, FilterUse use,
+			 bool skip_default, int depth)
+{
+	ParsedFilter *pf = palloc0(sizeof(ParsedFilter));
+	StringInfoData path;
+	JNode	   *v;
+	int			i;
+
+	check_stack_depth();
+	pf->model = model;
+	initStringInfo(&path);
+	appendStringInfoString(&path, argname);
+	filter_check_object(filter, argname);
+
+	for (i = 0; i < filter->n; i++)
+	{
+		const char *key = filter->keys[i];
+		int			k;
+		bool		known = false;
+
+		for (k = 0; k < (int) lengthof(filter_keys); k++)
+			if (strcmp(key, filter_keys[k]) == 0)
+				known = true;
+		if (!known)
+		{
+			const char *best = closest_match(key, filter_keys, lengthof(filter_keys));
+
+			errpath_push_key(&path, key);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: unknown filter key at %s", path.data),
+					 best ? errhint("Did you mean \"%s\"?", best)
+					 : errhint("Filter keys: where, fields, order, limit, skip, offset, include.")));
+		}
+	}
+
+	if (!skip_default && model->default_filter && use != FILTER_DEFAULT)
+		filter = merge_filter(model->default_filter, filter);
+
+	/* where */
+	v = get_present(filter, "where");
+	{
+		int			old = errpath_push_key(&path, "where");
+
+		if (v && v->type != JN_OBJECT)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: %s must be a where object, not %s", path.data,
+							jnode_type_name(v))));
+		pf->where_json = v;
+		pf->where = where_parse(model, v, &path);
+		errpath_pop(&path, old);
+	}
+
+	/* fields */
+	{
+		int			old = errpath_push_key(&path, "fields");
+
+		parse_fields(pf, get_present(filter, "fields"), &path);
+		errpath_pop(&path, old);
+	}
+
+	/* order */
+	v = get_present(filter, "order");
+	if (v)
+	{
+		int			old = errpath_push_key(&path, "order");
+
+		parse_order(pf, v, &path);
+		errpath_pop(&path, old);
+	}
+
+	/* limit, skip / offset (D10: skip wins) */
+	v = get_present(filter, "limit");
+	if (v)
+	{
+		pf->limit = parse_count(v, errpath_with_key(path.data, "limit"));
+		pf->has_limit = true;
+	}
+	v = get_present(filter, "offset");
+	if (v)
+		pf->offset = parse_count(v, errpath_with_key(path.data, "offset"));
+	v = get_present(filter, "skip");
+	if (v)
+		pf->offset = parse_count(v, errpath_with_key(path.data, "skip"));
+
+	/* include */
+	v = get_present(filter, "include");
+	if (v)
+	{
+		int			old = errpath_push_key(&path, "include");
+
+		parse_includes(pf, v, &path, use, depth);
+		errpath_pop(&path, old);
+	}
+
+	if (pf->nselected == 0 && pf->includes == NIL && use != FILTER_DEFAULT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: no visible property selected by %s.fields", argname),
+				 errhint("Hidden properties are never returned; select at least one visible property.")));
+	return pf;
+}
+
+/*
+ * A bare where argument (count, exists_with, updates, deletes): validated,
+ * merged with the default filter's where unless skipped.
+ */
+WhereExpr *
+filter_parse_conditions(IgnisModel *model, JNode *conditions, const char *argname,
+						bool skip_default)
+{
+	StringInfoData path;
+	JNode	   *where = conditions;
+
+	initStringInfo(&path);
+	appendStringInfoString(&path, argname);
+	if (!skip_default && model->default_filter)
+		where = filter_merge_where(get_present(model->default_filter, "where"), conditions);
+	return where_parse(model, where, &path);
+}

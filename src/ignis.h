@@ -1,0 +1,321 @@
+/*-------------------------------------------------------------------------
+ * ignis.h
+ *	  Shared declarations of the ignis extension.
+ *
+ * The extension is a pipeline, one file per stage:
+ *
+ *	 json_tree.c	 jsonb argument -> JNode tree (+ error paths, errpath.c)
+ *	 catalog.c		 model metadata loaded from ignis.models + pg_attribute,
+ *					 cached per backend, dropped by invalidation callbacks
+ *	 catalog_api.c	 register_model / register_relation / describe_model ...
+ *	 filter.c		 filter object parse + validation + default-filter merge
+ *	 where.c		 where object -> SQL boolean expression with $n parameters
+ *	 select.c		 a parsed filter -> one SELECT statement building jsonb
+ *	 plan_cache.c	 SPI_prepare + SPI_keepplan cache keyed by statement text
+ *	 execute.c		 run a built statement through SPI, return one datum
+ *	 read_api.c		 the SQL-callable read functions
+ *-------------------------------------------------------------------------
+ */
+#ifndef IGNIS_H
+#define IGNIS_H
+
+#include "postgres.h"
+
+#include "access/attnum.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "nodes/pg_list.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
+
+/* ---------------------------------------------------------------------------
+ * GUCs (ignis.c)
+ * ---------------------------------------------------------------------------
+ */
+extern int	ignis_default_limit;
+extern int	ignis_plan_cache_size;
+extern int	ignis_plan_mode;
+extern int	ignis_max_where_depth;
+
+#define IGNIS_PLAN_AUTO		0
+#define IGNIS_PLAN_CUSTOM	1
+#define IGNIS_PLAN_GENERIC	2
+#define IGNIS_PLAN_NONE		3	/* no caching: prepare, run, free */
+
+#define IGNIS_MAX_INCLUDE_DEPTH 16
+
+/* ---------------------------------------------------------------------------
+ * JSON argument trees (json_tree.c)
+ * ---------------------------------------------------------------------------
+ */
+typedef enum JNodeType
+{
+	JN_NULL,
+	JN_STRING,
+	JN_NUMBER,
+	JN_BOOL,
+	JN_ARRAY,
+	JN_OBJECT
+} JNodeType;
+
+typedef struct JNode
+{
+	JNodeType	type;
+	bool		b;				/* JN_BOOL */
+	char	   *str;			/* JN_STRING text, or JN_NUMBER text */
+	Numeric		num;			/* JN_NUMBER */
+	int			n;				/* JN_ARRAY / JN_OBJECT: number of items */
+	char	  **keys;			/* JN_OBJECT keys (jsonb order) */
+	struct JNode **items;		/* elements / values */
+} JNode;
+
+extern JNode *jnode_from_jsonb(Jsonb *jb);
+extern JNode *jnode_get(const JNode *obj, const char *key);
+extern bool jnode_is_integer(const JNode *node, int64 *value);
+extern JNode *jnode_new(JNodeType type);
+extern JNode *jnode_string(const char *s);
+extern JNode *jnode_object(int capacity);
+extern JNode *jnode_array(int capacity);
+extern void jnode_put(JNode *obj, const char *key, JNode *value);
+extern void jnode_append(JNode *arr, JNode *value);
+extern JNode *jnode_copy(const JNode *node);
+extern void jnode_to_json(StringInfo buf, const JNode *node);
+extern Jsonb *jnode_to_jsonb(const JNode *node);
+extern bool jnode_is_empty_object(const JNode *node);
+extern const char *jnode_type_name(const JNode *node);
+extern char *jnode_scalar_text(const JNode *node);
+
+/* ---------------------------------------------------------------------------
+ * Error paths (errpath.c): "filter.where.or[1].age.gtx"
+ * ---------------------------------------------------------------------------
+ */
+extern int	errpath_push_key(StringInfo path, const char *key);
+extern int	errpath_push_index(StringInfo path, int index);
+extern void errpath_pop(StringInfo path, int oldlen);
+extern char *errpath_with_key(const char *base, const char *key);
+extern const char *closest_match(const char *word, const char *const *candidates,
+								 int ncandidates);
+
+/* ---------------------------------------------------------------------------
+ * Model metadata (catalog.c)
+ * ---------------------------------------------------------------------------
+ */
+typedef enum PropKind
+{
+	PROP_SCALAR,				/* anything compared with = < > */
+	PROP_TEXT,					/* text-like: pattern operators allowed */
+	PROP_JSON,					/* json: document, JSON paths (cast to jsonb) */
+	PROP_JSONB,					/* jsonb: document, JSON paths */
+	PROP_ARRAY					/* PostgreSQL array column */
+} PropKind;
+
+typedef struct IgnisProperty
+{
+	char	   *name;			/* property name (result key) */
+	char	   *column;			/* column name */
+	char	   *column_sql;		/* quoted column name */
+	AttrNumber	attnum;
+	Oid			typid;			/* column type */
+	int32		typmod;
+	Oid			basetypid;		/* domain base type, else typid */
+	PropKind	kind;
+	Oid			elemtypid;		/* PROP_ARRAY: element type */
+	Oid			arraytypid;		/* array type of typid (for IN lists), or 0 */
+	char	   *type_sql;		/* qualified type name without typmod */
+	char	   *arraytype_sql;	/* qualified name of arraytypid */
+	char	   *type_display;	/* format_type(typid, typmod) for describe */
+	char	   *eq_op;			/* "OPERATOR(schema.=)" etc. for this type */
+	char	   *op_ns;			/* schema holding this type's operators */
+	bool		hidden;
+	bool		generated;		/* generated column (not writable) */
+} IgnisProperty;
+
+typedef struct IgnisRelationDef
+{
+	char	   *name;
+	bool		many;
+	char	   *target;
+	int			nkeys;
+	char	  **fields;			/* property names on the source model */
+	char	  **refs;			/* property names on the target model */
+} IgnisRelationDef;
+
+typedef enum OperationScope
+{
+	SCOPE_READ_WRITE,
+	SCOPE_READ_ONLY,
+	SCOPE_WRITE_ONLY
+} OperationScope;
+
+typedef struct IgnisModel
+{
+	char	   *name;
+	Oid			relid;
+	char	   *rel_sql;		/* "schema"."table" */
+	char	   *rel_display;	/* schema.table as regclass prints it, qualified */
+	int			nprops;
+	IgnisProperty *props;
+	int			pk;				/* index into props, or -1 */
+	int			soft_delete;	/* index into props, or -1 */
+	OperationScope scope;
+	JNode	   *settings;		/* normalised settings as stored */
+	JNode	   *default_filter; /* effective default filter (D16), or NULL */
+	int			nrels;
+	IgnisRelationDef *rels;
+	MemoryContext cxt;			/* owns everything above */
+} IgnisModel;
+
+extern IgnisModel *ignis_model_get(const char *name);
+extern IgnisModel *ignis_model_get_text(text *name);
+extern IgnisModel *ignis_model_build(const char *name, Oid relid, JNode *settings,
+									 bool registering, MemoryContext cxt);
+extern int	ignis_model_find_prop(IgnisModel *model, const char *name);
+extern IgnisRelationDef *ignis_model_find_rel(IgnisModel *model, const char *name);
+extern void ignis_cache_reset(void);
+extern void ignis_cache_init(void);
+extern char *ignis_camel_case(const char *column);
+extern const char *ignis_scope_name(OperationScope scope);
+extern const char *ignis_prop_names_hint(IgnisModel *model);
+
+/* ---------------------------------------------------------------------------
+ * Statement building (where.c, select.c)
+ * ---------------------------------------------------------------------------
+ */
+typedef struct QueryBuilder
+{
+	StringInfoData sql;
+	int			nparams;
+	int			maxparams;
+	Oid		   *types;
+	Datum	   *values;
+	char	   *nulls;
+	JNode	  **json;			/* the value as JSON, for build_query / log */
+	int			next_alias;
+} QueryBuilder;
+
+extern void qb_init(QueryBuilder *qb);
+extern int	qb_param(QueryBuilder *qb, Oid type, Datum value, bool isnull, JNode *json);
+extern void qb_append_param(QueryBuilder *qb, int paramno);
+extern void qb_append_new_param(QueryBuilder *qb, Oid type, Datum value, bool isnull,
+								JNode *json);
+extern Jsonb *qb_params_jsonb(QueryBuilder *qb);
+extern char *qb_params_json(QueryBuilder *qb);
+
+/* A compiled where: a tree mirroring the where object, already validated. */
+typedef struct WhereExpr WhereExpr;
+
+extern WhereExpr *where_parse(IgnisModel *model, JNode *where, StringInfo path);
+extern bool where_is_empty(WhereExpr *expr);
+extern bool where_emit(QueryBuilder *qb, WhereExpr *expr, const char *alias);
+extern Datum ignis_convert_scalar(IgnisProperty *prop, Oid typid, JNode *value,
+								  const char *path);
+extern void ignis_check_depth(int depth, const char *path);
+extern bool where_is_operator_object(JNode *obj);
+extern List *ignis_parse_json_path(const char *rest, const char *path);
+extern IgnisProperty *ignis_json_path_prop(IgnisModel *model, const char *key,
+										   const char **rest, const char *path);
+
+/* A parsed filter object (read.md §1). */
+typedef struct OrderItem
+{
+	int			prop;			/* property index */
+	bool		json_path;		/* order by a JSON path */
+	List	   *path;			/* list of char* components */
+	bool		desc;
+	int			nulls;			/* 0 default, 1 first, 2 last */
+} OrderItem;
+
+typedef struct IncludeSpec IncludeSpec;
+
+typedef struct ParsedFilter
+{
+	IgnisModel *model;
+	JNode	   *where_json;		/* merged where (after default filter), or NULL */
+	WhereExpr  *where;
+	bool	   *selected;		/* per property: selected and visible */
+	int			nselected;
+	List	   *order;			/* of OrderItem*; NIL means default */
+	bool		has_limit;
+	int64		limit;
+	int64		offset;
+	List	   *includes;		/* of IncludeSpec* */
+} ParsedFilter;
+
+struct IncludeSpec
+{
+	IgnisRelationDef *rel;
+	IgnisModel *target;
+	ParsedFilter *scope;
+};
+
+typedef enum FilterUse
+{
+	FILTER_FIND,				/* top-level find / build_query */
+	FILTER_FIND_ONE,
+	FILTER_FIND_BY_ID,
+	FILTER_SCOPE,				/* include scope */
+	FILTER_DEFAULT				/* a model's default filter, at registration */
+} FilterUse;
+
+extern ParsedFilter *filter_parse(IgnisModel *model, JNode *filter, const char *argname,
+								  FilterUse use, bool skip_default, int depth);
+extern JNode *filter_merge_where(JNode *defaults, JNode *user);
+extern void filter_check_object(JNode *node, const char *path);
+extern WhereExpr *filter_parse_conditions(IgnisModel *model, JNode *conditions,
+										  const char *argname, bool skip_default);
+
+extern void select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range,
+							  bool single);
+extern void select_build_count(QueryBuilder *qb, IgnisModel *model, WhereExpr *where,
+							   bool exists);
+
+/* ---------------------------------------------------------------------------
+ * Plan cache and execution (plan_cache.c, execute.c)
+ * ---------------------------------------------------------------------------
+ */
+extern SPIPlanPtr plan_cache_get(const char *sql, int nargs, Oid *argtypes);
+extern void plan_cache_reset(void);
+extern Jsonb *plan_cache_stats_jsonb(void);
+extern Datum ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull);
+
+/* ---------------------------------------------------------------------------
+ * Options (options.c)
+ * ---------------------------------------------------------------------------
+ */
+typedef enum IgnisOp
+{
+	OP_FIND,
+	OP_FIND_ONE,
+	OP_FIND_BY_ID,
+	OP_COUNT,
+	OP_EXISTS,
+	OP_BUILD_QUERY,
+	OP_CREATE,
+	OP_CREATE_ALL,
+	OP_UPDATE_BY_ID,
+	OP_UPDATE_ALL,
+	OP_DELETE_BY_ID,
+	OP_DELETE_ALL,
+	OP_RESTORE_BY_ID,
+	OP_RESTORE_ALL
+} IgnisOp;
+
+typedef struct IgnisOptions
+{
+	bool		skip_default_filter;
+	bool		should_return;
+	bool		query_range;
+	bool		force;
+	bool		hard_delete;
+	bool		is_strict;
+	bool		log;
+	int			log_level;		/* elevel */
+} IgnisOptions;
+
+extern void options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out);
+extern void options_log(IgnisOptions *opts, const char *fname, IgnisModel *model,
+						QueryBuilder *qb);
+extern void ignis_check_scope(IgnisModel *model, IgnisOp op, const char *opname);
+extern JNode *ignis_arg_object(Jsonb *arg, const char *argname);
+
+#endif							/* IGNIS_H */

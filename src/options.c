@@ -1,0 +1,189 @@
+/*-------------------------------------------------------------------------
+ * options.c
+ *	  The options argument (api.md §4), operation scopes (write.md §9) and
+ *	  the log option.
+ *-------------------------------------------------------------------------
+ */
+#include "ignis.h"
+
+/*
+ * Where each option key is accepted: one character per IgnisOp, in enum
+ * order (find, find_one, find_by_id, count, exists_with, build_query,
+ * create, create_all, update_by_id, update_all, delete_by_id, delete_all,
+ * restore_by_id, restore_all): y = accepted, i = accepted and ignored,
+ * n = rejected.
+ */
+typedef struct OptionRule
+{
+	const char *key;
+	const char *where;
+} OptionRule;
+
+static const OptionRule option_rules[] = {
+	{"shouldSkipDefaultFilter", "yyyyyyiiyyyyyy"},
+	{"log", "yyyyyyyyyyyyyy"},
+	{"shouldReturn", "nnnnnnyyyyyyyy"},
+	{"shouldQueryRange", "ynnnninnnnnnnn"},
+	{"force", "nnnnnnnnnynyny"},
+	{"shouldHardDelete", "nnnnnnnnnnyynn"},
+	{"isStrict", "nnynnnnnnnnnnn"},
+};
+
+static const char *const option_names[] = {
+	"shouldSkipDefaultFilter", "log", "shouldReturn", "shouldQueryRange", "force",
+	"shouldHardDelete", "isStrict"
+};
+
+static const char *const log_levels[] = {
+	"error", "alert", "emerg", "warn", "info", "http", "verbose", "debug", "silly"
+};
+
+static bool
+option_bool(JNode *v, const char *key)
+{
+	if (v->type != JN_BOOL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: options.%s must be a boolean, not %s", key, jnode_type_name(v))));
+	return v->b;
+}
+
+static void
+parse_log(JNode *v, IgnisOptions *out)
+{
+	JNode	   *use;
+	JNode	   *level;
+	int			i;
+
+	if (v->type != JN_OBJECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: options.log must be an object {\"use\": boolean, \"level\": string}")));
+	for (i = 0; i < v->n; i++)
+		if (strcmp(v->keys[i], "use") != 0 && strcmp(v->keys[i], "level") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: unknown key at %s", errpath_with_key("options.log", v->keys[i])),
+					 errhint("options.log takes \"use\" and \"level\".")));
+	use = jnode_get(v, "use");
+	if (use == NULL || use->type != JN_BOOL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: options.log.use must be a boolean")));
+	out->log = use->b;
+	out->log_level = INFO;
+	level = jnode_get(v, "level");
+	if (level && level->type != JN_NULL)
+	{
+		const char *l = level->type == JN_STRING ? level->str : "";
+		bool		known = false;
+
+		for (i = 0; i < (int) lengthof(log_levels); i++)
+			if (strcmp(l, log_levels[i]) == 0)
+				known = true;
+		if (!known)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: unknown log level at options.log.level"),
+					 errhint("Levels: error, alert, emerg, warn, info, http, verbose, debug, silly.")));
+		if (strcmp(l, "debug") == 0 || strcmp(l, "verbose") == 0 || strcmp(l, "silly") == 0)
+			out->log_level = DEBUG1;
+		else if (strcmp(l, "info") == 0 || strcmp(l, "http") == 0)
+			out->log_level = INFO;
+		else
+			out->log_level = WARNING;
+	}
+}
+
+void
+options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
+{
+	JNode	   *opts = ignis_arg_object(options, "options");
+	int			i,
+				r;
+
+	memset(out, 0, sizeof(IgnisOptions));
+	out->should_return = true;
+
+	for (i = 0; i < opts->n; i++)
+	{
+		const char *key = opts->keys[i];
+		JNode	   *v = opts->items[i];
+		const OptionRule *rule = NULL;
+
+		for (r = 0; r < (int) lengthof(option_rules); r++)
+			if (strcmp(option_rules[r].key, key) == 0)
+				rule = &option_rules[r];
+		if (rule == NULL)
+		{
+			const char *best = closest_match(key, option_names, lengthof(option_names));
+
+			if (strcmp(key, "transaction") == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: unknown option options.transaction"),
+						 errhint("Every ignis call runs in the current transaction: use BEGIN/COMMIT in SQL.")));
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: unknown option %s", errpath_with_key("options", key)),
+					 best ? errhint("Did you mean \"%s\"?", best)
+					 : errhint("Options: shouldSkipDefaultFilter, log, shouldReturn, shouldQueryRange, force, shouldHardDelete, isStrict.")));
+		}
+		if (rule->where[op] == 'n')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: option options.%s is not applicable to %s", key, fname)));
+		if (v->type == JN_NULL)
+			continue;			/* null means "not given" */
+		if (strcmp(key, "log") == 0)
+		{
+			parse_log(v, out);
+			continue;
+		}
+		if (!option_bool(v, key) || rule->where[op] == 'i')
+			continue;
+		if (strcmp(key, "shouldSkipDefaultFilter") == 0)
+			out->skip_default_filter = true;
+		else if (strcmp(key, "shouldQueryRange") == 0)
+			out->query_range = true;
+		else if (strcmp(key, "force") == 0)
+			out->force = true;
+		else if (strcmp(key, "shouldHardDelete") == 0)
+			out->hard_delete = true;
+		else if (strcmp(key, "isStrict") == 0)
+			out->is_strict = true;
+	}
+	/* shouldReturn defaults to true: look at it separately */
+	{
+		JNode	   *v = jnode_get(opts, "shouldReturn");
+
+		if (v && v->type == JN_BOOL)
+			out->should_return = v->b;
+	}
+}
+
+/* One message with the function, the model, the SQL and its parameters. */
+void
+options_log(IgnisOptions *opts, const char *fname, IgnisModel *model, QueryBuilder *qb)
+{
+	if (!opts->log)
+		return;
+	ereport(opts->log_level,
+			(errmsg("ignis: %s on model \"%s\": %s; params: %s", fname, model->name,
+					qb->sql.data, qb_params_json(qb))));
+}
+
+void
+ignis_check_scope(IgnisModel *model, IgnisOp op, const char *opname)
+{
+	bool		is_write = op >= OP_CREATE;
+
+	if (op == OP_BUILD_QUERY)
+		return;
+	if ((model->scope == SCOPE_READ_ONLY && is_write) ||
+		(model->scope == SCOPE_WRITE_ONLY && !is_write))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("ignis: operation %s is not allowed on model \"%s\" (scope %s)",
+						opname, model->name, ignis_scope_name(model->scope))));
+}

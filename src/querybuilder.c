@@ -1,0 +1,87 @@
+/*-------------------------------------------------------------------------
+ * querybuilder.c
+ *	  SQL text plus the parameters bound to it.
+ *
+ * Every caller-supplied value becomes a parameter written as "$n::type",
+ * so the statement text depends only on the shape of the filter and one
+ * shape is one cached plan.
+ *-------------------------------------------------------------------------
+ */
+#include "ignis.h"
+
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+void
+qb_init(QueryBuilder *qb)
+{
+	memset(qb, 0, sizeof(QueryBuilder));
+	initStringInfo(&qb->sql);
+	qb->maxparams = 8;
+	qb->types = palloc(sizeof(Oid) * qb->maxparams);
+	qb->values = palloc(sizeof(Datum) * qb->maxparams);
+	qb->nulls = palloc(sizeof(char) * qb->maxparams);
+	qb->json = palloc(sizeof(JNode *) * qb->maxparams);
+}
+
+/* Register a parameter; returns its number ($n). */
+int
+qb_param(QueryBuilder *qb, Oid type, Datum value, bool isnull, JNode *json)
+{
+	if (qb->nparams >= qb->maxparams)
+	{
+		qb->maxparams *= 2;
+		qb->types = repalloc(qb->types, sizeof(Oid) * qb->maxparams);
+		qb->values = repalloc(qb->values, sizeof(Datum) * qb->maxparams);
+		qb->nulls = repalloc(qb->nulls, sizeof(char) * qb->maxparams);
+		qb->json = repalloc(qb->json, sizeof(JNode *) * qb->maxparams);
+	}
+	qb->types[qb->nparams] = type;
+	qb->values[qb->nparams] = value;
+	qb->nulls[qb->nparams] = isnull ? 'n' : ' ';
+	qb->json[qb->nparams] = json;
+	return ++qb->nparams;
+}
+
+void
+qb_append_param(QueryBuilder *qb, int paramno)
+{
+	appendStringInfo(&qb->sql, "$%d::%s", paramno,
+					 format_type_extended(qb->types[paramno - 1], -1,
+										  FORMAT_TYPE_FORCE_QUALIFY));
+}
+
+void
+qb_append_new_param(QueryBuilder *qb, Oid type, Datum value, bool isnull, JNode *json)
+{
+	qb_append_param(qb, qb_param(qb, type, value, isnull, json));
+}
+
+/* The parameters as a JSON array text (build_query, log). */
+char *
+qb_params_json(QueryBuilder *qb)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '[');
+	for (i = 0; i < qb->nparams; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		if (qb->json[i])
+			jnode_to_json(&buf, qb->json[i]);
+		else
+			appendStringInfoString(&buf, "null");
+	}
+	appendStringInfoChar(&buf, ']');
+	return buf.data;
+}
+
+Jsonb *
+qb_params_jsonb(QueryBuilder *qb)
+{
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+											  CStringGetDatum(qb_params_json(qb))));
+}

@@ -1,0 +1,324 @@
+/*-------------------------------------------------------------------------
+ * select.c
+ *	  A parsed filter -> one SELECT statement whose single result datum is
+ *	  the jsonb the API returns.
+ *
+ * Shape (read.md §10): the rows are selected, ordered and limited in a
+ * subquery that aliases each visible column to its property name; the
+ * outer query aggregates those rows with json_agg, which turns every row
+ * into an object keyed by the aliases, and casts the array to jsonb once.
+ * Relations are extra columns of the subquery: a correlated subquery per
+ * relation that filters, orders and limits per parent row before any JSON
+ * is built.  The total of a range query is a count(*) subquery of the same
+ * statement, so data and total come from one snapshot (D25).
+ *-------------------------------------------------------------------------
+ */
+#include "ignis.h"
+
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+static void emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias,
+					  IgnisModel *parent, const char *parent_alias, IncludeSpec *via,
+					  bool top, bool single, int *where_start, int *where_end);
+
+static char *
+new_alias(QueryBuilder *qb, char prefix)
+{
+	return psprintf("%c%d", prefix, qb->next_alias++);
+}
+
+/* Bind a JSON path as a text[] parameter; returns its number. */
+static int
+path_param(QueryBuilder *qb, List *components)
+{
+	int			n = list_length(components);
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+	JNode	   *json = jnode_array(n);
+	ListCell   *lc;
+	int			i = 0;
+
+	foreach(lc, components)
+	{
+		elems[i++] = CStringGetTextDatum((char *) lfirst(lc));
+		jnode_append(json, jnode_string((char *) lfirst(lc)));
+	}
+	return qb_param(qb, TEXTARRAYOID,
+					PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT)),
+					false, json);
+}
+
+static void
+emit_order(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool one)
+{
+	IgnisModel *model = pf->model;
+	ListCell   *lc;
+	bool		first = true;
+	bool		pk_seen = false;
+
+	if (!one)
+	{
+		foreach(lc, pf->order)
+		{
+			OrderItem  *oi = lfirst(lc);
+			IgnisProperty *prop = &model->props[oi->prop];
+
+			appendStringInfoString(&qb->sql, first ? " ORDER BY " : ", ");
+			first = false;
+			if (oi->json_path)
+			{
+				appendStringInfo(&qb->sql,
+								 prop->kind == PROP_JSON
+								 ? "(%s.%s::pg_catalog.jsonb OPERATOR(pg_catalog.#>) "
+								 : "(%s.%s OPERATOR(pg_catalog.#>) ",
+								 alias, prop->column_sql);
+				qb_append_param(qb, path_param(qb, oi->path));
+				appendStringInfoChar(&qb->sql, ')');
+			}
+			else
+			{
+				appendStringInfo(&qb->sql, "%s.%s", alias, prop->column_sql);
+				if (oi->prop == model->pk)
+					pk_seen = true;
+			}
+			if (oi->desc)
+				appendStringInfoString(&qb->sql, " DESC");
+			if (oi->nulls == 1)
+				appendStringInfoString(&qb->sql, " NULLS FIRST");
+			else if (oi->nulls == 2)
+				appendStringInfoString(&qb->sql, " NULLS LAST");
+		}
+	}
+	/* D7: primary key ascending by default and as the final tiebreaker */
+	if (model->pk >= 0 && !pk_seen)
+		appendStringInfo(&qb->sql, "%s%s.%s", first ? " ORDER BY " : ", ",
+						 alias, model->props[model->pk].column_sql);
+}
+
+static void
+emit_limit(QueryBuilder *qb, bool has_limit, int64 limit, int64 offset, bool always_offset)
+{
+	JNode	   *j;
+
+	if (has_limit)
+	{
+		j = jnode_new(JN_NUMBER);
+		j->str = psprintf(INT64_FORMAT, limit);
+		appendStringInfoString(&qb->sql, " LIMIT ");
+		qb_append_new_param(qb, INT8OID, Int64GetDatum(limit), false, j);
+	}
+	if (always_offset || offset > 0)
+	{
+		j = jnode_new(JN_NUMBER);
+		j->str = psprintf(INT64_FORMAT, offset);
+		appendStringInfoString(&qb->sql, " OFFSET ");
+		qb_append_new_param(qb, INT8OID, Int64GetDatum(offset), false, j);
+	}
+}
+
+/* The relation's join condition: target.refs[i] = parent.fields[i]. */
+static void
+emit_join_condition(QueryBuilder *qb, IncludeSpec *inc, IgnisModel *parent,
+					const char *alias, const char *parent_alias)
+{
+	int			i;
+
+	for (i = 0; i < inc->rel->nkeys; i++)
+	{
+		int			ref = ignis_model_find_prop(inc->target, inc->rel->refs[i]);
+		int			fld = ignis_model_find_prop(parent, inc->rel->fields[i]);
+
+		if (ref < 0 || fld < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("ignis: relation \"%s\" of model \"%s\" names a property that no longer exists",
+							inc->rel->name, parent->name),
+					 errhint("Register the relation again.")));
+		appendStringInfo(&qb->sql, "%s%s.%s %s %s.%s", i ? " AND " : "",
+						 alias, inc->target->props[ref].column_sql,
+						 inc->target->props[ref].eq_op,
+						 parent_alias, parent->props[fld].column_sql);
+	}
+}
+
+/* One column per included relation: a correlated subquery. */
+static void
+emit_include(QueryBuilder *qb, IncludeSpec *inc, IgnisModel *parent, const char *parent_alias)
+{
+	char	   *alias = new_alias(qb, 't');
+	char	   *rowalias = new_alias(qb, 'r');
+
+	check_stack_depth();
+	if (inc->rel->many)
+		appendStringInfo(&qb->sql,
+						 "(SELECT COALESCE(pg_catalog.json_agg(%s), '[]'::pg_catalog.json) FROM (",
+						 rowalias);
+	else
+		appendStringInfo(&qb->sql, "(SELECT pg_catalog.row_to_json(%s) FROM (", rowalias);
+	emit_rows(qb, inc->scope, alias, parent, parent_alias, inc, false, !inc->rel->many,
+			  NULL, NULL);
+	appendStringInfo(&qb->sql, ") %s)", rowalias);
+}
+
+/*
+ * SELECT <visible columns AS properties>, <includes> FROM rel alias
+ * WHERE ... ORDER BY ... LIMIT ... OFFSET ...
+ */
+static void
+emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *parent,
+		  const char *parent_alias, IncludeSpec *via, bool top, bool single,
+		  int *where_start, int *where_end)
+{
+	IgnisModel *model = pf->model;
+	bool		first = true;
+	bool		has_where;
+	ListCell   *lc;
+	int			i;
+
+	appendStringInfoString(&qb->sql, "SELECT ");
+	for (i = 0; i < model->nprops; i++)
+	{
+		if (!pf->selected[i])
+			continue;
+		appendStringInfo(&qb->sql, "%s%s.%s AS %s", first ? "" : ", ", alias,
+						 model->props[i].column_sql, quote_identifier(model->props[i].name));
+		first = false;
+	}
+	foreach(lc, pf->includes)
+	{
+		IncludeSpec *inc = lfirst(lc);
+
+		if (!first)
+			appendStringInfoString(&qb->sql, ", ");
+		emit_include(qb, inc, model, alias);
+		appendStringInfo(&qb->sql, " AS %s", quote_identifier(inc->rel->name));
+		first = false;
+	}
+	appendStringInfo(&qb->sql, " FROM %s %s", model->rel_sql, alias);
+
+	if (via)
+	{
+		appendStringInfoString(&qb->sql, " WHERE ");
+		int			mark;
+
+		emit_join_condition(qb, via, parent, alias, parent_alias);
+		mark = qb->sql.len;
+		appendStringInfoString(&qb->sql, " AND ");
+		if (!where_emit(qb, pf->where, alias))
+		{
+			qb->sql.len = mark;
+			qb->sql.data[mark] = '\0';
+		}
+	}
+	else
+	{
+		int			mark = qb->sql.len;
+
+		appendStringInfoString(&qb->sql, " WHERE ");
+		if (where_start)
+			*where_start = qb->sql.len;
+		has_where = where_emit(qb, pf->where, alias);
+		if (!has_where)
+		{
+			qb->sql.len = mark;
+			qb->sql.data[mark] = '\0';
+			if (where_start)
+				*where_start = -1;
+		}
+		if (where_end)
+			*where_end = qb->sql.len;
+	}
+
+	emit_order(qb, pf, alias, via != NULL && !via->rel->many);
+
+	if (single)
+		appendStringInfoString(&qb->sql, " LIMIT 1");
+	if (top)
+		emit_limit(qb, pf->has_limit, pf->limit, pf->offset, !single);
+	else if (via && via->rel->many)
+		emit_limit(qb, pf->has_limit, pf->limit, pf->offset, false);
+}
+
+/*
+ * find / find_one / find_by_id.  `with_range` wraps the data into
+ * {"data", "range"}; `single` returns one object or JSON null.
+ */
+void
+select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range, bool single)
+{
+	QueryBuilder data;
+	int			where_start = -1;
+	int			where_end = -1;
+	int			off;
+
+	qb->next_alias = 1;
+	if (single)
+	{
+		appendStringInfoString(&qb->sql, "SELECT COALESCE((SELECT pg_catalog.to_jsonb(r) FROM (");
+		emit_rows(qb, pf, "t0", NULL, NULL, NULL, true, true, NULL, NULL);
+		appendStringInfoString(&qb->sql, ") r), 'null'::pg_catalog.jsonb)");
+		return;
+	}
+	if (!with_range)
+	{
+		appendStringInfoString(&qb->sql,
+							   "SELECT COALESCE(pg_catalog.json_agg(r), '[]'::pg_catalog.json)::pg_catalog.jsonb FROM (");
+		emit_rows(qb, pf, "t0", NULL, NULL, NULL, true, false, NULL, NULL);
+		appendStringInfoString(&qb->sql, ") r");
+		return;
+	}
+
+	/*
+	 * Range: the page and a count(*) of the same where in one statement (one
+	 * snapshot).  The where text is emitted once for the page and repeated,
+	 * with the same parameter numbers, for the count.  The offset is the
+	 * page query's last parameter.
+	 */
+	qb_init(&data);
+	data.next_alias = 1;
+	emit_rows(&data, pf, "t0", NULL, NULL, NULL, true, false, &where_start, &where_end);
+	off = data.nparams;
+	appendStringInfo(&qb->sql,
+					 "SELECT pg_catalog.jsonb_build_object('data', COALESCE(d.data, '[]'::pg_catalog.json),"
+					 " 'range', pg_catalog.jsonb_build_object('start', $%d::pg_catalog.int8,"
+					 " 'end', CASE WHEN d.n > 0 THEN $%d::pg_catalog.int8 + d.n - 1 ELSE $%d::pg_catalog.int8 END,"
+					 " 'total', c.total))"
+					 " FROM (SELECT pg_catalog.json_agg(r) AS data, pg_catalog.count(*) AS n FROM (%s) r) d,"
+					 " (SELECT pg_catalog.count(*) AS total FROM %s t0",
+					 off, off, off, data.sql.data, pf->model->rel_sql);
+	if (where_start >= 0)
+		appendStringInfo(&qb->sql, " WHERE %.*s", where_end - where_start,
+						 data.sql.data + where_start);
+	appendStringInfoString(&qb->sql, ") c");
+	qb->types = data.types;
+	qb->values = data.values;
+	qb->nulls = data.nulls;
+	qb->json = data.json;
+	qb->nparams = data.nparams;
+	qb->maxparams = data.maxparams;
+}
+
+/* count / exists_with */
+void
+select_build_count(QueryBuilder *qb, IgnisModel *model, WhereExpr *where, bool exists)
+{
+	int			mark;
+
+	if (exists)
+		appendStringInfo(&qb->sql, "SELECT EXISTS (SELECT 1 FROM %s t0", model->rel_sql);
+	else
+		appendStringInfo(&qb->sql,
+						 "SELECT pg_catalog.jsonb_build_object('count', pg_catalog.count(*)) FROM %s t0",
+						 model->rel_sql);
+	mark = qb->sql.len;
+	appendStringInfoString(&qb->sql, " WHERE ");
+	if (!where_emit(qb, where, "t0"))
+	{
+		qb->sql.len = mark;
+		qb->sql.data[mark] = '\0';
+	}
+	if (exists)
+		appendStringInfoChar(&qb->sql, ')');
+}

@@ -1,0 +1,1584 @@
+/*-------------------------------------------------------------------------
+ * where.c
+ *	  The where language (filter.md): parse + validate a where object into a
+ *	  WhereExpr tree with every operand already converted, then emit it as
+ *	  one SQL boolean expression with bound parameters.
+ *
+ * Parsing converts every operand of the whole tree before anything is
+ * simplified away (D41), so errors never depend on the shape of the rest.
+ * Emission simplifies: an empty `and` is no condition, an empty `or` is
+ * FALSE (D6), and so on.
+ *-------------------------------------------------------------------------
+ */
+#include "ignis.h"
+
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+typedef enum WKind
+{
+	W_AND,
+	W_OR,
+	W_NOT,
+	W_COND,
+	W_CONST
+} WKind;
+
+typedef enum CondOp
+{
+	C_EQ,
+	C_NEQ,
+	C_GT,
+	C_GTE,
+	C_LT,
+	C_LTE,
+	C_BETWEEN,
+	C_NOT_BETWEEN,
+	C_IN,
+	C_NIN,
+	C_LIKE,
+	C_NLIKE,
+	C_ILIKE,
+	C_NILIKE,
+	C_REGEXP,
+	C_IREGEXP,
+	C_IS_NULL,
+	C_IS_NOT_NULL,
+	C_CONTAINS,
+	C_CONTAINED_BY,
+	C_OVERLAPS
+} CondOp;
+
+typedef enum Target
+{
+	TGT_COLUMN,					/* the column itself */
+	TGT_JSON_TEXT,				/* col #>> path (text, or numeric mode) */
+	TGT_JSON_VALUE,				/* col #> path as jsonb */
+	TGT_DOC						/* whole json/jsonb column as jsonb */
+} Target;
+
+/* A converted operand, bound as one parameter when emitted. */
+typedef struct Operand
+{
+	Oid			type;
+	Datum		value;
+	JNode	   *json;
+} Operand;
+
+struct WhereExpr
+{
+	WKind		kind;
+	bool		constval;		/* W_CONST */
+	List	   *children;		/* W_AND / W_OR */
+	WhereExpr  *child;			/* W_NOT */
+
+	/* W_COND */
+	IgnisProperty *prop;
+	Target		target;
+	bool		numeric;		/* TGT_JSON_TEXT compared as numbers */
+	Operand		path;			/* text[] path for JSON targets */
+	CondOp		op;
+	int			noperands;
+	Operand		operands[2];
+	bool		with_null;		/* in/nin list had a null element (D4) */
+};
+
+/* where-language operator names, and what they mean */
+typedef struct OpName
+{
+	const char *name;
+	int			code;
+} OpName;
+
+enum
+{
+	O_EQ, O_NEQ, O_GT, O_GTE, O_LT, O_LTE, O_BETWEEN, O_NOT_BETWEEN, O_IN, O_NIN,
+	O_LIKE, O_NLIKE, O_ILIKE, O_NILIKE, O_STARTS, O_ENDS, O_REGEXP, O_IREGEXP,
+	O_IS, O_ISN, O_ISNULL, O_ISNOTNULL, O_CONTAINS, O_CONTAINED_BY, O_OVERLAPS,
+	O_JSONPATH, O_RESERVED, O_LOGICAL
+};
+
+static const OpName op_names[] = {
+	{"eq", O_EQ}, {"neq", O_NEQ}, {"ne", O_NEQ},
+	{"gt", O_GT}, {"gte", O_GTE}, {"lt", O_LT}, {"lte", O_LTE},
+	{"between", O_BETWEEN}, {"notBetween", O_NOT_BETWEEN},
+	{"in", O_IN}, {"inq", O_IN}, {"nin", O_NIN}, {"notIn", O_NIN},
+	{"like", O_LIKE}, {"nlike", O_NLIKE}, {"notLike", O_NLIKE},
+	{"ilike", O_ILIKE}, {"nilike", O_NILIKE}, {"notILike", O_NILIKE},
+	{"startsWith", O_STARTS}, {"endsWith", O_ENDS},
+	{"regexp", O_REGEXP}, {"iregexp", O_IREGEXP},
+	{"is", O_IS}, {"isn", O_ISN}, {"isNull", O_ISNULL}, {"isNotNull", O_ISNOTNULL},
+	{"contains", O_CONTAINS}, {"containedBy", O_CONTAINED_BY}, {"overlaps", O_OVERLAPS},
+	{"jsonPath", O_JSONPATH},
+	{"exists", O_RESERVED}, {"notExists", O_RESERVED}, {"not", O_RESERVED},
+	{"and", O_LOGICAL}, {"or", O_LOGICAL},
+};
+#define N_OP_NAMES lengthof(op_names)
+
+static const char *const supported_ops[] = {
+	"eq", "neq", "ne", "gt", "gte", "lt", "lte", "between", "notBetween", "in", "inq",
+	"nin", "notIn", "like", "nlike", "notLike", "ilike", "nilike", "notILike",
+	"startsWith", "endsWith", "regexp", "iregexp", "is", "isn", "isNull", "isNotNull",
+	"contains", "containedBy", "overlaps", "jsonPath"
+};
+
+#define OPS_HINT "Operators: eq, neq/ne, gt, gte, lt, lte, between, notBetween, in/inq, nin/notIn, like, nlike/notLike, ilike, nilike/notILike, startsWith, endsWith, regexp, iregexp, is, isn, isNull, isNotNull, contains, containedBy, overlaps."
+
+static const char numeric_regex[] = "'^-?[0-9]+(\\.[0-9]+)?$'";
+
+static int
+op_code(const char *name)
+{
+	int			i;
+
+	for (i = 0; i < (int) N_OP_NAMES; i++)
+		if (strcmp(op_names[i].name, name) == 0)
+			return op_names[i].code;
+	return -1;
+}
+
+static pg_attribute_noreturn() void
+invalid(const char *path, const char *fmt, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("ignis: %s at %s", psprintf(fmt, detail), path)));
+}
+
+void
+ignis_check_depth(int depth, const char *path)
+{
+	check_stack_depth();
+	if (depth > ignis_max_where_depth)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("ignis: where nesting deeper than %d levels at %s",
+						ignis_max_where_depth, path),
+				 errhint("Flatten the and/or groups, or raise ignis.max_where_depth.")));
+}
+
+/* ---------------------------------------------------------------------------
+ * Operand conversion
+ * ---------------------------------------------------------------------------
+ */
+typedef struct ConvertContext
+{
+	const char *path;
+} ConvertContext;
+
+static void
+convert_error_callback(void *arg)
+{
+	ConvertContext *cc = (ConvertContext *) arg;
+
+	errcontext("ignis: converting the value at %s", cc->path);
+}
+
+/*
+ * Convert a JSON scalar to a value of typid through the type's input
+ * function, without typmod (D40).  Errors of the input function (22P02 ...)
+ * propagate with the path as context.
+ */
+Datum
+ignis_convert_scalar(IgnisProperty *prop, Oid typid, JNode *value, const char *path)
+{
+	Oid			typinput;
+	Oid			typioparam;
+	ConvertContext cc;
+	ErrorContextCallback errcb;
+	Datum		result;
+	char	   *text = jnode_scalar_text(value);
+
+	if (text == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: expected a string, number or boolean, not %s, at %s",
+						jnode_type_name(value), path)));
+	getTypeInputInfo(typid, &typinput, &typioparam);
+	cc.path = path;
+	errcb.callback = convert_error_callback;
+	errcb.arg = &cc;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
+	result = OidInputFunctionCall(typinput, text, typioparam, -1);
+	error_context_stack = errcb.previous;
+	return result;
+}
+
+static Operand
+operand_scalar(IgnisProperty *prop, Oid typid, JNode *value, const char *path)
+{
+	Operand		o;
+
+	o.type = typid;
+	o.value = ignis_convert_scalar(prop, typid, value, path);
+	o.json = value;
+	return o;
+}
+
+static Operand
+operand_text(const char *s, JNode *json)
+{
+	Operand		o;
+
+	o.type = TEXTOID;
+	o.value = CStringGetTextDatum(s);
+	o.json = json ? json : jnode_string(s);
+	return o;
+}
+
+static Operand
+operand_jsonb(JNode *value)
+{
+	Operand		o;
+
+	o.type = JSONBOID;
+	o.value = JsonbPGetDatum(jnode_to_jsonb(value));
+	o.json = value;
+	return o;
+}
+
+static Operand
+operand_numeric(JNode *value)
+{
+	Operand		o;
+
+	o.type = NUMERICOID;
+	o.value = NumericGetDatum(value->num);
+	o.json = value;
+	return o;
+}
+
+/* An array parameter from converted element datums. */
+static Operand
+operand_array(Oid arraytype, Oid elemtype, Datum *elems, bool *nulls, int n, JNode *json)
+{
+	Operand		o;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	int			dims[1];
+	int			lbs[1] = {1};
+
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	dims[0] = n;
+	o.type = arraytype;
+	if (n == 0)
+		o.value = PointerGetDatum(construct_empty_array(elemtype));
+	else
+		o.value = PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs, elemtype,
+													 typlen, typbyval, typalign));
+	o.json = json;
+	return o;
+}
+
+/* ---------------------------------------------------------------------------
+ * JSON paths (filter.md §8.1)
+ * ---------------------------------------------------------------------------
+ */
+
+static bool
+valid_component(const char *c)
+{
+	const char *p = c;
+
+	if (*p >= '0' && *p <= '9')
+	{
+		for (; *p; p++)
+			if (*p < '0' || *p > '9')
+				return false;
+		return true;
+	}
+	if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
+		return false;
+	for (p++; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			  (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+			return false;
+	return true;
+}
+
+/*
+ * Split "seg.seg[0]..." (the part after the property) into components.
+ * `rest` starts with '.' or '['.  Errors name `path`.
+ */
+List *
+ignis_parse_json_path(const char *rest, const char *path)
+{
+	List	   *components = NIL;
+	const char *p = rest;
+
+	while (*p)
+	{
+		const char *start;
+		char	   *comp;
+
+		if (*p == '.')
+		{
+			p++;
+			start = p;
+			while (*p && *p != '.' && *p != '[')
+				p++;
+		}
+		else if (*p == '[')
+		{
+			p++;
+			start = p;
+			while (*p && *p != ']')
+				p++;
+			if (*p != ']')
+				invalid(path, "unterminated [ in JSON path%s", "");
+			comp = pnstrdup(start, p - start);
+			p++;
+			if (comp[0] == '\0')
+				invalid(path, "empty JSON path component%s", "");
+			if (!valid_component(comp) || !(comp[0] >= '0' && comp[0] <= '9'))
+				invalid(path, "invalid JSON path component \"%s\"", comp);
+			components = lappend(components, comp);
+			continue;
+		}
+		else
+			invalid(path, "invalid JSON path%s", "");
+		comp = pnstrdup(start, p - start);
+		if (comp[0] == '\0')
+			invalid(path, "empty JSON path component%s", "");
+		if (!valid_component(comp))
+			invalid(path, "invalid JSON path component \"%s\"", comp);
+		components = lappend(components, comp);
+	}
+	if (components == NIL)
+		invalid(path, "empty JSON path%s", "");
+	return components;
+}
+
+/* The property a JSON-path key starts with; checks it is json/jsonb. */
+IgnisProperty *
+ignis_json_path_prop(IgnisModel *model, const char *key, const char **rest,
+					 const char *path)
+{
+	const char *sep = key + strcspn(key, ".[");
+	char	   *propname = pnstrdup(key, sep - key);
+	int			idx = ignis_model_find_prop(model, propname);
+	IgnisProperty *prop;
+
+	if (idx < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("ignis: unknown property \"%s\" of model \"%s\" at %s",
+						propname, model->name, path),
+				 errhint("A key containing \".\" or \"[\" is a JSON path whose first component is a json or jsonb property.")));
+	prop = &model->props[idx];
+	if (prop->kind != PROP_JSON && prop->kind != PROP_JSONB)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: JSON path on property \"%s\" of type %s at %s",
+						prop->name, prop->type_display, path),
+				 errhint("JSON paths need a json or jsonb property.")));
+	*rest = sep;
+	return prop;
+}
+
+static Operand
+ignis_path_operand(List *components)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(components), 1));
+	JNode	   *json = jnode_array(list_length(components));
+	ListCell   *lc;
+	int			i = 0;
+
+	foreach(lc, components)
+	{
+		elems[i++] = CStringGetTextDatum((char *) lfirst(lc));
+		jnode_append(json, jnode_string((char *) lfirst(lc)));
+	}
+	return operand_array(TEXTARRAYOID, TEXTOID, elems, NULL, i, json);
+}
+
+/* ---------------------------------------------------------------------------
+ * Parsing
+ * ---------------------------------------------------------------------------
+ */
+static WhereExpr *parse_object(IgnisModel *model, JNode *where, StringInfo path, int depth);
+
+static WhereExpr *
+make_const(bool value)
+{
+	WhereExpr  *e = palloc0(sizeof(WhereExpr));
+
+	e->kind = W_CONST;
+	e->constval = value;
+	return e;
+}
+
+static WhereExpr *
+make_cond(IgnisProperty *prop, Target target, CondOp op)
+{
+	WhereExpr  *e = palloc0(sizeof(WhereExpr));
+
+	e->kind = W_COND;
+	e->prop = prop;
+	e->target = target;
+	e->op = op;
+	return e;
+}
+
+/* Context shared by the operators of one property entry. */
+typedef struct EntryCtx
+{
+	IgnisProperty *prop;
+	Target		target;			/* TGT_COLUMN, TGT_JSON_TEXT or TGT_DOC */
+	bool		has_path;
+	Operand		path;
+	bool		numeric;		/* JSON text numeric mode */
+} EntryCtx;
+
+static WhereExpr *
+new_cond(EntryCtx *ec, CondOp op)
+{
+	WhereExpr  *e = make_cond(ec->prop, ec->target, op);
+
+	/* D36: null tests look at the extracted value whatever the mode */
+	e->numeric = ec->numeric && op != C_IS_NULL && op != C_IS_NOT_NULL;
+	if (ec->has_path)
+		e->path = ec->path;
+	return e;
+}
+
+static bool
+is_scalar(JNode *v)
+{
+	return v->type == JN_STRING || v->type == JN_NUMBER || v->type == JN_BOOL;
+}
+
+/* Convert one comparison operand for the entry's target. */
+static Operand
+entry_operand(EntryCtx *ec, JNode *v, const char *path)
+{
+	if (ec->target == TGT_DOC)
+		return operand_jsonb(v);
+	if (ec->target == TGT_JSON_TEXT)
+	{
+		if (!is_scalar(v))
+			invalid(path, "expected a scalar operand, not %s", jnode_type_name(v));
+		if (ec->numeric)
+		{
+			if (v->type != JN_NUMBER)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: JSON path operators need both numeric and text comparison at %s",
+								path),
+						 errhint("Split them into an \"and\" list, one object per comparison mode.")));
+			return operand_numeric(v);
+		}
+		return operand_text(jnode_scalar_text(v), v);
+	}
+	if (!is_scalar(v))
+		invalid(path, "expected a scalar operand, not %s", jnode_type_name(v));
+	return operand_scalar(ec->prop, ec->prop->typid, v, path);
+}
+
+/* eq / neq with null or a value */
+static WhereExpr *
+parse_equality(EntryCtx *ec, JNode *v, bool negate, const char *path)
+{
+	WhereExpr  *e;
+
+	if (v->type == JN_NULL)
+		return new_cond(ec, negate ? C_IS_NOT_NULL : C_IS_NULL);
+
+	if (ec->prop->kind == PROP_ARRAY && ec->target == TGT_COLUMN)
+	{
+		JNode	   *arr = v;
+
+		if (v->type != JN_ARRAY)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: a scalar compared with array property \"%s\" at %s",
+							ec->prop->name, path),
+					 errhint("Use contains or overlaps to test elements, or an array for array equality.")));
+		{
+			Datum	   *elems = palloc(sizeof(Datum) * Max(arr->n, 1));
+			bool	   *nulls = palloc(sizeof(bool) * Max(arr->n, 1));
+			int			i;
+
+			for (i = 0; i < arr->n; i++)
+			{
+				int			old;
+				StringInfoData p;
+
+				initStringInfo(&p);
+				appendStringInfoString(&p, path);
+				old = errpath_push_index(&p, i);
+				(void) old;
+				nulls[i] = arr->items[i]->type == JN_NULL;
+				elems[i] = nulls[i] ? (Datum) 0
+					: ignis_convert_scalar(ec->prop, ec->prop->elemtypid, arr->items[i], p.data);
+			}
+			e = new_cond(ec, negate ? C_NEQ : C_EQ);
+			e->operands[0] = operand_array(ec->prop->typid, ec->prop->elemtypid, elems,
+										   nulls, arr->n, v);
+			e->noperands = 1;
+			return e;
+		}
+	}
+
+	if (ec->target == TGT_JSON_TEXT && (v->type == JN_OBJECT || v->type == JN_ARRAY))
+	{
+		/* D20: compare jsonb values at the path */
+		e = new_cond(ec, negate ? C_NEQ : C_EQ);
+		e->target = TGT_JSON_VALUE;
+		e->numeric = false;
+		e->operands[0] = operand_jsonb(v);
+		e->noperands = 1;
+		return e;
+	}
+	e = new_cond(ec, negate ? C_NEQ : C_EQ);
+	e->operands[0] = entry_operand(ec, v, path);
+	e->noperands = 1;
+	return e;
+}
+
+/* in / nin (and the implicit array form); D4 for null elements */
+static WhereExpr *
+parse_in(EntryCtx *ec, JNode *v, bool negate, const char *path)
+{
+	Datum	   *elems;
+	int			n = 0;
+	int			i;
+	bool		with_null = false;
+	Oid			elemtype;
+	Oid			arraytype;
+	JNode	   *json;
+	WhereExpr  *e;
+
+	if (v->type == JN_NULL)
+		invalid(path, "%s needs a list, not null", negate ? "nin" : "in");
+	if (v->type != JN_ARRAY)
+		return parse_equality(ec, v, negate, path);
+
+	if (ec->target == TGT_DOC)
+	{
+		elemtype = JSONBOID;
+		arraytype = JSONBARRAYOID;
+	}
+	else if (ec->target == TGT_JSON_TEXT && ec->numeric)
+	{
+		elemtype = NUMERICOID;
+		arraytype = NUMERICARRAYOID;
+	}
+	else if (ec->target == TGT_JSON_TEXT)
+	{
+		elemtype = TEXTOID;
+		arraytype = TEXTARRAYOID;
+	}
+	else
+	{
+		elemtype = ec->prop->typid;
+		arraytype = ec->prop->arraytypid;
+		if (!OidIsValid(arraytype))
+			invalid(path, "in lists are not supported for type %s", ec->prop->type_display);
+	}
+
+	elems = palloc(sizeof(Datum) * Max(v->n, 1));
+	json = jnode_array(v->n);
+	for (i = 0; i < v->n; i++)
+	{
+		JNode	   *item = v->items[i];
+		StringInfoData p;
+
+		CHECK_FOR_INTERRUPTS();
+		if (item->type == JN_NULL)
+		{
+			with_null = true;
+			continue;
+		}
+		initStringInfo(&p);
+		appendStringInfoString(&p, path);
+		errpath_push_index(&p, i);
+		if (ec->target == TGT_DOC)
+			elems[n] = JsonbPGetDatum(jnode_to_jsonb(item));
+		else if (!is_scalar(item))
+			invalid(p.data, "list elements must be scalars, not %s", jnode_type_name(item));
+		else if (ec->target == TGT_JSON_TEXT && ec->numeric)
+			elems[n] = entry_operand(ec, item, p.data).value;
+		else if (ec->target == TGT_JSON_TEXT)
+			elems[n] = CStringGetTextDatum(jnode_scalar_text(item));
+		else
+			elems[n] = ignis_convert_scalar(ec->prop, elemtype, item, p.data);
+		jnode_append(json, ec->target == TGT_JSON_TEXT && !ec->numeric &&
+					 item->type != JN_STRING ? jnode_string(jnode_scalar_text(item)) : item);
+		n++;
+	}
+
+	if (n == 0 && !with_null)
+		return make_const(negate);	/* in [] is FALSE, nin [] is TRUE */
+	if (n == 0)
+		return new_cond(ec, negate ? C_IS_NOT_NULL : C_IS_NULL);
+
+	e = new_cond(ec, negate ? C_NIN : C_IN);
+	e->operands[0] = operand_array(arraytype, elemtype, elems, NULL, n, json);
+	e->noperands = 1;
+	e->with_null = with_null;
+	return e;
+}
+
+static bool
+pattern_target_ok(EntryCtx *ec)
+{
+	return ec->target == TGT_JSON_TEXT ||
+		(ec->target == TGT_COLUMN && ec->prop->kind == PROP_TEXT);
+}
+
+/* Escape \ % _ so the text matches literally inside a LIKE pattern. */
+static char *
+ignis_like_escape(const char *s)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (; *s; s++)
+	{
+		if (*s == '\\' || *s == '%' || *s == '_')
+			appendStringInfoChar(&buf, '\\');
+		appendStringInfoChar(&buf, *s);
+	}
+	return buf.data;
+}
+
+/* Array operators (filter.md §7, §8.7) */
+static WhereExpr *
+parse_array_op(EntryCtx *ec, int code, JNode *v, const char *opname, const char *path)
+{
+	CondOp		op = code == O_CONTAINS ? C_CONTAINS :
+		code == O_CONTAINED_BY ? C_CONTAINED_BY : C_OVERLAPS;
+	JNode	   *list = v;
+	JNodeType	first = JN_NULL;
+	WhereExpr  *e;
+	int			i;
+
+	if (ec->target == TGT_COLUMN && ec->prop->kind != PROP_ARRAY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: array operator \"%s\" on non-array property \"%s\" at %s",
+						opname, ec->prop->name, path),
+				 errhint("contains, containedBy and overlaps need an array, json or jsonb property, or a JSON path.")));
+	if (v->type == JN_NULL)
+		invalid(path, "%s needs a list, not null", opname);
+	if (v->type != JN_ARRAY)
+	{
+		list = jnode_array(1);
+		jnode_append(list, v);
+	}
+	for (i = 0; i < list->n; i++)
+	{
+		JNode	   *item = list->items[i];
+		StringInfoData p;
+
+		initStringInfo(&p);
+		appendStringInfoString(&p, path);
+		if (v->type == JN_ARRAY)
+			errpath_push_index(&p, i);
+		if (!is_scalar(item))
+			invalid(p.data, "array operator elements must be non-null scalars, not %s",
+					jnode_type_name(item));
+		if (i == 0)
+			first = item->type;
+		else if (item->type != first)
+			invalid(p.data, "array operator elements must all have one JSON type (%s)",
+					"found mixed types");
+	}
+
+	if (list->n == 0)
+	{
+		if (op == C_CONTAINS)
+			return make_const(true);
+		if (op == C_OVERLAPS)
+			return make_const(false);
+	}
+
+	e = new_cond(ec, op);
+	e->numeric = false;
+	if (ec->target == TGT_COLUMN)
+	{
+		Datum	   *elems = palloc(sizeof(Datum) * Max(list->n, 1));
+
+		for (i = 0; i < list->n; i++)
+		{
+			StringInfoData p;
+
+			initStringInfo(&p);
+			appendStringInfoString(&p, path);
+			if (v->type == JN_ARRAY)
+				errpath_push_index(&p, i);
+			elems[i] = ignis_convert_scalar(ec->prop, ec->prop->elemtypid, list->items[i],
+											p.data);
+		}
+		e->operands[0] = operand_array(ec->prop->typid, ec->prop->elemtypid, elems, NULL,
+									   list->n, list);
+	}
+	else
+	{
+		/* jsonb containment on the document or the value at the path */
+		if (ec->target == TGT_JSON_TEXT)
+			e->target = TGT_JSON_VALUE;
+		if (op == C_OVERLAPS)
+		{
+			Datum	   *elems = palloc(sizeof(Datum) * Max(list->n, 1));
+
+			for (i = 0; i < list->n; i++)
+				elems[i] = JsonbPGetDatum(jnode_to_jsonb(list->items[i]));
+			e->operands[0] = operand_array(JSONBARRAYOID, JSONBOID, elems, NULL, list->n, list);
+		}
+		else
+			e->operands[0] = operand_jsonb(list);
+	}
+	e->noperands = 1;
+	return e;
+}
+
+/* Does this operator object need numeric mode on a JSON path? (§8.4) */
+static bool
+object_numeric_mode(JNode *obj)
+{
+	int			i;
+
+	for (i = 0; i < obj->n; i++)
+	{
+		int			code = op_code(obj->keys[i]);
+		JNode	   *v = obj->items[i];
+
+		if ((code == O_GT || code == O_GTE || code == O_LT || code == O_LTE) &&
+			v->type == JN_NUMBER)
+			return true;
+		if ((code == O_BETWEEN || code == O_NOT_BETWEEN) && v->type == JN_ARRAY &&
+			v->n == 2 && v->items[0]->type == JN_NUMBER && v->items[1]->type == JN_NUMBER)
+			return true;
+	}
+	return false;
+}
+
+static void
+check_numeric_mode_op(int code, JNode *v, const char *path)
+{
+	switch (code)
+	{
+		case O_EQ:
+		case O_NEQ:
+		case O_IS:
+		case O_ISN:
+		case O_GT:
+		case O_GTE:
+		case O_LT:
+		case O_LTE:
+		case O_BETWEEN:
+		case O_NOT_BETWEEN:
+		case O_IN:
+		case O_NIN:
+		case O_ISNULL:
+		case O_ISNOTNULL:
+			return;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: JSON path operators need both numeric and text comparison at %s",
+							path),
+					 errhint("Split them into an \"and\" list, one object per comparison mode.")));
+	}
+}
+
+/* One operator of an operator object. */
+static WhereExpr *
+parse_operator(EntryCtx *ec, const char *opname, int code, JNode *v, StringInfo path)
+{
+	WhereExpr  *e;
+	IgnisProperty *prop = ec->prop;
+	bool		on_array = ec->target == TGT_COLUMN && prop->kind == PROP_ARRAY;
+
+	if (ec->numeric)
+		check_numeric_mode_op(code, v, path->data);
+
+	/* D38: what array columns accept */
+	if (on_array)
+	{
+		switch (code)
+		{
+			case O_EQ:
+			case O_NEQ:
+				if (v->type != JN_ARRAY && v->type != JN_NULL)
+					break;
+				/* FALLTHROUGH */
+			case O_IS:
+			case O_ISN:
+			case O_ISNULL:
+			case O_ISNOTNULL:
+			case O_CONTAINS:
+			case O_CONTAINED_BY:
+			case O_OVERLAPS:
+				goto allowed;
+			default:
+				break;
+		}
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: operator \"%s\" is not supported on array property \"%s\" at %s",
+						opname, prop->name, path->data),
+				 errhint("Use contains or overlaps to test elements, or an array value for array equality.")));
+	}
+allowed:
+
+	switch (code)
+	{
+		case O_EQ:
+			return parse_equality(ec, v, false, path->data);
+		case O_NEQ:
+			return parse_equality(ec, v, true, path->data);
+		case O_IS:
+		case O_ISN:
+			if (v->type == JN_NULL)
+				return new_cond(ec, code == O_IS ? C_IS_NULL : C_IS_NOT_NULL);
+			return parse_equality(ec, v, code == O_ISN, path->data);
+		case O_ISNULL:
+		case O_ISNOTNULL:
+			if (v->type != JN_BOOL)
+				invalid(path->data, "%s needs a boolean", opname);
+			return new_cond(ec, (code == O_ISNULL) == v->b ? C_IS_NULL : C_IS_NOT_NULL);
+		case O_GT:
+		case O_GTE:
+		case O_LT:
+		case O_LTE:
+			if (v->type == JN_NULL)
+				invalid(path->data, "operator \"%s\" needs a value, not null", opname);
+			e = new_cond(ec, code == O_GT ? C_GT : code == O_GTE ? C_GTE :
+						 code == O_LT ? C_LT : C_LTE);
+			e->operands[0] = entry_operand(ec, v, path->data);
+			e->noperands = 1;
+			return e;
+		case O_BETWEEN:
+		case O_NOT_BETWEEN:
+			{
+				int			i;
+
+				if (v->type != JN_ARRAY || v->n != 2)
+					invalid(path->data, "%s needs an array of exactly 2 values", opname);
+				for (i = 0; i < 2; i++)
+				{
+					int			old = errpath_push_index(path, i);
+
+					if (v->items[i]->type == JN_NULL)
+						invalid(path->data, "%s bounds must not be null", opname);
+					errpath_pop(path, old);
+				}
+				if (v->items[0]->type != v->items[1]->type)
+					invalid(path->data, "%s bounds must have the same JSON type", opname);
+				e = new_cond(ec, code == O_BETWEEN ? C_BETWEEN : C_NOT_BETWEEN);
+				for (i = 0; i < 2; i++)
+				{
+					int			old = errpath_push_index(path, i);
+
+					e->operands[i] = entry_operand(ec, v->items[i], path->data);
+					errpath_pop(path, old);
+				}
+				e->noperands = 2;
+				return e;
+			}
+		case O_IN:
+			return parse_in(ec, v, false, path->data);
+		case O_NIN:
+			return parse_in(ec, v, true, path->data);
+		case O_LIKE:
+		case O_NLIKE:
+		case O_ILIKE:
+		case O_NILIKE:
+		case O_STARTS:
+		case O_ENDS:
+		case O_REGEXP:
+		case O_IREGEXP:
+			{
+				char	   *s;
+
+				if (!pattern_target_ok(ec))
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("ignis: pattern operator \"%s\" on non-text property \"%s\" (%s) at %s",
+									opname, prop->name, prop->type_display, path->data),
+							 errhint("Pattern and regular-expression operators need a text property or a JSON path.")));
+				if (v->type != JN_STRING)
+					invalid(path->data, "operator \"%s\" needs a string", opname);
+				s = v->str;
+				if (code == O_STARTS)
+					s = psprintf("%s%%", ignis_like_escape(s));
+				else if (code == O_ENDS)
+					s = psprintf("%%%s", ignis_like_escape(s));
+				e = new_cond(ec, code == O_LIKE || code == O_STARTS || code == O_ENDS ? C_LIKE :
+							 code == O_NLIKE ? C_NLIKE : code == O_ILIKE ? C_ILIKE :
+							 code == O_NILIKE ? C_NILIKE :
+							 code == O_REGEXP ? C_REGEXP : C_IREGEXP);
+				e->numeric = false;
+				e->operands[0] = operand_text(s, NULL);
+				e->noperands = 1;
+				return e;
+			}
+		case O_CONTAINS:
+		case O_CONTAINED_BY:
+		case O_OVERLAPS:
+			return parse_array_op(ec, code, v, opname, path->data);
+		case O_RESERVED:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: operator \"%s\" is not supported at %s", opname, path->data),
+					 strcmp(opname, "not") == 0
+					 ? errhint("Use the top-level form {\"not\": {...}} around the condition.")
+					 : errhint("Use isNull or isNotNull.")));
+			break;
+		case O_LOGICAL:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: logical operator \"%s\" not allowed inside a property at %s",
+							opname, path->data),
+					 errhint("Put \"%s\" at the level of the where object: {\"%s\": [{...}, {...}]}.",
+							 opname, opname)));
+			break;
+		default:
+			break;
+	}
+	invalid(path->data, "unknown operator \"%s\"", opname);
+	return NULL;
+}
+
+static pg_attribute_noreturn() void
+unknown_operator(const char *opname, StringInfo path)
+{
+	const char *best = closest_match(opname, supported_ops, lengthof(supported_ops));
+
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("ignis: unknown operator \"%s\" at %s", opname, path->data),
+			 best ? errhint("Did you mean \"%s\"?", best) : errhint(OPS_HINT)));
+}
+
+/* Is this object an operator object (every key an operator name)? */
+static bool
+all_operator_keys(JNode *obj, int *first_non_op)
+{
+	int			i;
+	bool		any_op = false;
+
+	*first_non_op = -1;
+	for (i = 0; i < obj->n; i++)
+	{
+		if (op_code(obj->keys[i]) >= 0)
+			any_op = true;
+		else if (*first_non_op < 0)
+			*first_non_op = i;
+	}
+	return any_op && *first_non_op < 0;
+}
+
+bool
+where_is_operator_object(JNode *obj)
+{
+	int			first_non_op;
+
+	return obj != NULL && obj->type == JN_OBJECT && all_operator_keys(obj, &first_non_op);
+}
+
+static WhereExpr *
+and_of(List *children)
+{
+	WhereExpr  *e;
+
+	if (list_length(children) == 1)
+		return linitial(children);
+	e = palloc0(sizeof(WhereExpr));
+	e->kind = W_AND;
+	e->children = children;
+	return e;
+}
+
+/* The value of one property or JSON-path key. */
+static WhereExpr *
+parse_entry(EntryCtx *ec, JNode *v, StringInfo path)
+{
+	IgnisProperty *prop = ec->prop;
+	bool		json_prop = ec->target == TGT_DOC;
+
+	switch (v->type)
+	{
+		case JN_NULL:
+			return new_cond(ec, C_IS_NULL);
+		case JN_STRING:
+		case JN_NUMBER:
+		case JN_BOOL:
+			if (ec->target == TGT_JSON_TEXT)
+				ec->numeric = v->type == JN_NUMBER;
+			return parse_equality(ec, v, false, path->data);
+		case JN_ARRAY:
+			if (json_prop || (ec->target == TGT_COLUMN && prop->kind == PROP_ARRAY))
+				return parse_equality(ec, v, false, path->data);
+			return parse_in(ec, v, false, path->data);
+		case JN_OBJECT:
+			break;
+	}
+
+	/* objects */
+	{
+		int			first_non_op;
+		bool		is_ops = all_operator_keys(v, &first_non_op);
+		List	   *conds = NIL;
+		int			i;
+
+		if (json_prop && !is_ops)
+		{
+			if (first_non_op >= 0 && first_non_op < v->n && v->n > 0)
+			{
+				int			j;
+
+				for (j = 0; j < v->n; j++)
+					if (op_code(v->keys[j]) >= 0)
+						invalid(path->data,
+								"object mixes operators and document keys (\"%s\"); it is ambiguous",
+								v->keys[j]);
+			}
+			/* D34: document equality */
+			return parse_equality(ec, v, false, path->data);
+		}
+		if (ec->target == TGT_JSON_TEXT && !is_ops && v->n > 0 && first_non_op == 0 &&
+			op_code(v->keys[0]) < 0)
+		{
+			int			j;
+			bool		any = false;
+
+			for (j = 0; j < v->n; j++)
+				if (op_code(v->keys[j]) >= 0)
+					any = true;
+			if (!any)
+				return parse_equality(ec, v, false, path->data);	/* D20 */
+		}
+		if (jnode_is_empty_object(v))
+		{
+			if (ec->target == TGT_JSON_TEXT)
+				return parse_equality(ec, v, false, path->data);
+			invalid(path->data, "empty operator object%s", "");
+		}
+		if (!is_ops)
+		{
+			int			old = errpath_push_key(path, v->keys[first_non_op]);
+
+			unknown_operator(v->keys[first_non_op], path);
+			errpath_pop(path, old);
+		}
+
+		/* the jsonPath form: {"jsonPath": "$.a.b", ...operators} */
+		if (jnode_get(v, "jsonPath"))
+		{
+			JNode	   *jp = jnode_get(v, "jsonPath");
+			JNode	   *rest = jnode_object(v->n);
+			int			old = errpath_push_key(path, "jsonPath");
+			List	   *components;
+
+			if (!json_prop)
+				invalid(path->data, "jsonPath needs a json or jsonb property%s", "");
+			if (jp->type != JN_STRING || jp->str[0] != '$' ||
+				(jp->str[1] != '.' && jp->str[1] != '['))
+				invalid(path->data, "jsonPath must look like \"$.a.b[0]\"%s", "");
+			components = ignis_parse_json_path(jp->str + 1, path->data);
+			errpath_pop(path, old);
+			for (i = 0; i < v->n; i++)
+				if (strcmp(v->keys[i], "jsonPath") != 0)
+					jnode_put(rest, v->keys[i], v->items[i]);
+			if (rest->n == 0)
+				invalid(path->data, "jsonPath needs at least one operator next to it%s", "");
+			ec->target = TGT_JSON_TEXT;
+			ec->has_path = true;
+			ec->path = ignis_path_operand(components);
+			return parse_entry(ec, rest, path);
+		}
+
+		if (ec->target == TGT_JSON_TEXT)
+			ec->numeric = object_numeric_mode(v);
+		for (i = 0; i < v->n; i++)
+		{
+			int			old = errpath_push_key(path, v->keys[i]);
+			int			code = op_code(v->keys[i]);
+
+			if (json_prop)
+			{
+				/* D39: whole documents: patterns are not allowed */
+				if (code == O_LIKE || code == O_NLIKE || code == O_ILIKE || code == O_NILIKE ||
+					code == O_STARTS || code == O_ENDS || code == O_REGEXP || code == O_IREGEXP)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("ignis: pattern operator \"%s\" on non-text property \"%s\" (%s) at %s",
+									v->keys[i], prop->name, prop->type_display, path->data),
+							 errhint("Use a JSON path such as \"%s.key\" to match text inside the document.",
+									 prop->name)));
+			}
+			conds = lappend(conds, parse_operator(ec, v->keys[i], code, v->items[i], path));
+			errpath_pop(path, old);
+		}
+		return and_of(conds);
+	}
+}
+
+static WhereExpr *
+parse_group(IgnisModel *model, const char *key, JNode *v, StringInfo path, int depth)
+{
+	WhereExpr  *e = palloc0(sizeof(WhereExpr));
+	int			i;
+
+	if (strcmp(key, "not") == 0)
+	{
+		if (v->type != JN_OBJECT)
+			invalid(path->data, "\"not\" needs a where object, not %s", jnode_type_name(v));
+		e->kind = W_NOT;
+		e->child = parse_object(model, v, path, depth + 1);
+		return e;
+	}
+
+	e->kind = strcmp(key, "and") == 0 ? W_AND : W_OR;
+	if (v->type == JN_OBJECT)
+	{
+		/* Ignis wraps a single object into a list */
+		e->children = list_make1(parse_object(model, v, path, depth + 1));
+		return e;
+	}
+	if (v->type != JN_ARRAY)
+		invalid(path->data, "\"%s\" needs an array of where objects", key);
+	for (i = 0; i < v->n; i++)
+	{
+		int			old = errpath_push_index(path, i);
+
+		if (v->items[i]->type != JN_OBJECT)
+			invalid(path->data, "expected a where object, not %s", jnode_type_name(v->items[i]));
+		e->children = lappend(e->children, parse_object(model, v->items[i], path, depth + 1));
+		errpath_pop(path, old);
+	}
+	return e;
+}
+
+static WhereExpr *
+parse_object(IgnisModel *model, JNode *where, StringInfo path, int depth)
+{
+	List	   *conds = NIL;
+	int			i;
+	WhereExpr  *e;
+
+	ignis_check_depth(depth, path->data);
+	CHECK_FOR_INTERRUPTS();
+	for (i = 0; i < where->n; i++)
+	{
+		const char *key = where->keys[i];
+		JNode	   *v = where->items[i];
+		int			old = errpath_push_key(path, key);
+
+		if (strcmp(key, "and") == 0 || strcmp(key, "or") == 0 || strcmp(key, "not") == 0)
+			conds = lappend(conds, parse_group(model, key, v, path, depth));
+		else
+		{
+			EntryCtx	ec;
+
+			memset(&ec, 0, sizeof(ec));
+			if (strpbrk(key, ".[") != NULL)
+			{
+				const char *rest;
+
+				ec.prop = ignis_json_path_prop(model, key, &rest, path->data);
+				ec.target = TGT_JSON_TEXT;
+				ec.has_path = true;
+				ec.path = ignis_path_operand(ignis_parse_json_path(rest, path->data));
+			}
+			else
+			{
+				int			idx = ignis_model_find_prop(model, key);
+
+				if (idx < 0)
+				{
+					const char **names = palloc(sizeof(char *) * Max(model->nprops, 1));
+					const char *best;
+					int			k;
+
+					for (k = 0; k < model->nprops; k++)
+						names[k] = model->props[k].name;
+					best = closest_match(key, names, model->nprops);
+					ereport(ERROR,
+							(errcode(ERRCODE_UNDEFINED_COLUMN),
+							 errmsg("ignis: unknown property \"%s\" of model \"%s\" at %s",
+									key, model->name, path->data),
+							 best ? errhint("Did you mean \"%s\"?", best)
+							 : errhint("Properties of \"%s\": %s.", model->name,
+									   ignis_prop_names_hint(model))));
+				}
+				ec.prop = &model->props[idx];
+				ec.target = (ec.prop->kind == PROP_JSON || ec.prop->kind == PROP_JSONB)
+					? TGT_DOC : TGT_COLUMN;
+			}
+			conds = lappend(conds, parse_entry(&ec, v, path));
+		}
+		errpath_pop(path, old);
+	}
+	e = palloc0(sizeof(WhereExpr));
+	e->kind = W_AND;
+	e->children = conds;
+	return e;
+}
+
+WhereExpr *
+where_parse(IgnisModel *model, JNode *where, StringInfo path)
+{
+	if (where == NULL || where->type == JN_NULL)
+		where = jnode_object(0);
+	if (where->type != JN_OBJECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s must be a where object, not %s", path->data,
+						jnode_type_name(where))));
+	return parse_object(model, where, path, 0);
+}
+
+/*
+ * D12: does the where compile to no condition at all?  {}, {"and": []},
+ * {"or": [{}]}, {"not": {}} are empty; {"or": []} is not (it is FALSE).
+ */
+bool
+where_is_empty(WhereExpr *e)
+{
+	ListCell   *lc;
+
+	if (e == NULL)
+		return true;
+	check_stack_depth();
+	switch (e->kind)
+	{
+		case W_AND:
+			foreach(lc, e->children)
+				if (!where_is_empty(lfirst(lc)))
+					return false;
+			return true;
+		case W_OR:
+			foreach(lc, e->children)
+				if (where_is_empty(lfirst(lc)))
+					return true;
+			return false;
+		case W_NOT:
+			return where_is_empty(e->child);
+		default:
+			return false;
+	}
+}
+
+/* ---------------------------------------------------------------------------
+ * Emission
+ * ---------------------------------------------------------------------------
+ */
+
+/* Does the expression produce SQL (false: no condition, i.e. TRUE)? */
+static bool
+emits(WhereExpr *e)
+{
+	ListCell   *lc;
+
+	switch (e->kind)
+	{
+		case W_AND:
+			foreach(lc, e->children)
+				if (emits(lfirst(lc)))
+					return true;
+			return false;
+		case W_OR:
+			if (e->children == NIL)
+				return true;	/* FALSE */
+			foreach(lc, e->children)
+				if (!emits(lfirst(lc)))
+					return false;
+			return true;
+		default:
+			return true;
+	}
+}
+
+static void
+emit_operand(QueryBuilder *qb, Operand *o)
+{
+	qb_append_new_param(qb, o->type, o->value, false, o->json);
+}
+
+/* Append the expression the condition tests, e.g. t0."age". */
+static void
+emit_target(QueryBuilder *qb, WhereExpr *e, const char *alias, int pathparam)
+{
+	StringInfo	sql = &qb->sql;
+	IgnisProperty *prop = e->prop;
+	bool		json_col = prop->kind == PROP_JSON;
+
+	switch (e->target)
+	{
+		case TGT_COLUMN:
+			appendStringInfo(sql, "%s.%s", alias, prop->column_sql);
+			break;
+		case TGT_DOC:
+			appendStringInfo(sql, json_col ? "%s.%s::pg_catalog.jsonb" : "%s.%s",
+							 alias, prop->column_sql);
+			break;
+		case TGT_JSON_VALUE:
+			appendStringInfo(sql, json_col ? "(%s.%s::pg_catalog.jsonb OPERATOR(pg_catalog.#>) "
+							 : "(%s.%s OPERATOR(pg_catalog.#>) ", alias, prop->column_sql);
+			qb_append_param(qb, pathparam);
+			appendStringInfoChar(sql, ')');
+			break;
+		case TGT_JSON_TEXT:
+			if (e->numeric)
+			{
+				appendStringInfo(sql, "(CASE WHEN (%s.%s OPERATOR(pg_catalog.#>>) ", alias,
+								 prop->column_sql);
+				qb_append_param(qb, pathparam);
+				appendStringInfo(sql, ") OPERATOR(pg_catalog.~) %s THEN (%s.%s OPERATOR(pg_catalog.#>>) ",
+								 numeric_regex, alias, prop->column_sql);
+				qb_append_param(qb, pathparam);
+				appendStringInfoString(sql, ")::pg_catalog.numeric END)");
+			}
+			else
+			{
+				appendStringInfo(sql, "(%s.%s OPERATOR(pg_catalog.#>>) ", alias, prop->column_sql);
+				qb_append_param(qb, pathparam);
+				appendStringInfoChar(sql, ')');
+			}
+			break;
+	}
+}
+
+static const char *
+cmp_operator(WhereExpr *e, CondOp op)
+{
+	const char *ns = (e->target == TGT_COLUMN && e->prop->kind != PROP_ARRAY)
+		? e->prop->op_ns : "pg_catalog";
+	const char *sym;
+
+	switch (op)
+	{
+		case C_EQ:
+		case C_IN:
+			sym = "=";
+			break;
+		case C_NEQ:
+		case C_NIN:
+			sym = "<>";
+			break;
+		case C_GT:
+			sym = ">";
+			break;
+		case C_GTE:
+			sym = ">=";
+			break;
+		case C_LT:
+			sym = "<";
+			break;
+		case C_LTE:
+			sym = "<=";
+			break;
+		case C_LIKE:
+		case C_NILIKE:
+			sym = op == C_LIKE ? "~~" : "~~*";
+			break;
+		case C_NLIKE:
+			sym = "!~~";
+			break;
+		case C_ILIKE:
+			sym = "~~*";
+			break;
+		case C_REGEXP:
+			sym = "~";
+			break;
+		case C_IREGEXP:
+			sym = "~*";
+			break;
+		case C_CONTAINS:
+			sym = "@>";
+			break;
+		case C_CONTAINED_BY:
+			sym = "<@";
+			break;
+		case C_OVERLAPS:
+			sym = "&&";
+			break;
+		default:
+			sym = "=";
+			break;
+	}
+	return psprintf("OPERATOR(%s.%s)", quote_identifier(ns), sym);
+}
+
+static void
+emit_cond(QueryBuilder *qb, WhereExpr *e, const char *alias)
+{
+	StringInfo	sql = &qb->sql;
+	int			pathparam = 0;
+
+	if (e->target == TGT_JSON_TEXT || e->target == TGT_JSON_VALUE)
+		pathparam = qb_param(qb, e->path.type, e->path.value, false, e->path.json);
+
+	switch (e->op)
+	{
+		case C_IS_NULL:
+		case C_IS_NOT_NULL:
+			appendStringInfoChar(sql, '(');
+			emit_target(qb, e, alias, pathparam);
+			appendStringInfoString(sql, e->op == C_IS_NULL ? " IS NULL)" : " IS NOT NULL)");
+			return;
+		case C_BETWEEN:
+		case C_NOT_BETWEEN:
+			appendStringInfoString(sql, e->op == C_BETWEEN ? "(" : "(NOT (");
+			emit_target(qb, e, alias, pathparam);
+			appendStringInfo(sql, " %s ", cmp_operator(e, C_GTE));
+			emit_operand(qb, &e->operands[0]);
+			appendStringInfoString(sql, " AND ");
+			emit_target(qb, e, alias, pathparam);
+			appendStringInfo(sql, " %s ", cmp_operator(e, C_LTE));
+			emit_operand(qb, &e->operands[1]);
+			appendStringInfoString(sql, e->op == C_BETWEEN ? ")" : "))");
+			return;
+		case C_IN:
+		case C_NIN:
+			appendStringInfoChar(sql, '(');
+			emit_target(qb, e, alias, pathparam);
+			appendStringInfo(sql, " %s %s (", cmp_operator(e, e->op),
+							 e->op == C_IN ? "ANY" : "ALL");
+			emit_operand(qb, &e->operands[0]);
+			appendStringInfoChar(sql, ')');
+			if (e->with_null)
+			{
+				appendStringInfoString(sql, e->op == C_IN ? " OR " : " AND ");
+				emit_target(qb, e, alias, pathparam);
+				appendStringInfoString(sql, e->op == C_IN ? " IS NULL" : " IS NOT NULL");
+			}
+			appendStringInfoChar(sql, ')');
+			return;
+		case C_NILIKE:
+			appendStringInfoString(sql, "(NOT (");
+			emit_target(qb, e, alias, pathparam);
+			appendStringInfo(sql, " %s ", cmp_operator(e, e->op));
+			emit_operand(qb, &e->operands[0]);
+			appendStringInfoString(sql, "))");
+			return;
+		case C_CONTAINS:
+		case C_CONTAINED_BY:
+		case C_OVERLAPS:
+			if (e->target != TGT_COLUMN)
+			{
+				/* D35: NULL for a missing value, FALSE for a non-array */
+				appendStringInfoString(sql, "(CASE WHEN ");
+				emit_target(qb, e, alias, pathparam);
+				appendStringInfoString(sql, " IS NULL THEN NULL WHEN pg_catalog.jsonb_typeof(");
+				emit_target(qb, e, alias, pathparam);
+				appendStringInfoString(sql, ") OPERATOR(pg_catalog.<>) 'array' THEN false ELSE ");
+				if (e->op == C_OVERLAPS)
+				{
+					appendStringInfoString(sql, "EXISTS (SELECT 1 FROM pg_catalog.jsonb_array_elements(");
+					emit_target(qb, e, alias, pathparam);
+					appendStringInfoString(sql, ") AS ov(v) WHERE ov.v OPERATOR(pg_catalog.=) ANY (");
+					emit_operand(qb, &e->operands[0]);
+					appendStringInfoString(sql, "))");
+				}
+				else
+				{
+					emit_target(qb, e, alias, pathparam);
+					appendStringInfo(sql, " %s ", cmp_operator(e, e->op));
+					emit_operand(qb, &e->operands[0]);
+				}
+				appendStringInfoString(sql, " END)");
+				return;
+			}
+			if (e->op == C_CONTAINED_BY && DatumGetArrayTypeP(e->operands[0].value) &&
+				ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(e->operands[0].value)),
+							   ARR_DIMS(DatumGetArrayTypeP(e->operands[0].value))) == 0)
+			{
+				/* containedBy [] means "is an empty array" */
+				appendStringInfoChar(sql, '(');
+				emit_target(qb, e, alias, pathparam);
+				appendStringInfo(sql, " %s ", cmp_operator(e, C_EQ));
+				emit_operand(qb, &e->operands[0]);
+				appendStringInfoChar(sql, ')');
+				return;
+			}
+			break;
+		default:
+			break;
+	}
+
+	appendStringInfoChar(sql, '(');
+	emit_target(qb, e, alias, pathparam);
+	appendStringInfo(sql, " %s ", cmp_operator(e, e->op));
+	emit_operand(qb, &e->operands[0]);
+	appendStringInfoChar(sql, ')');
+}
+
+static void
+emit_expr(QueryBuilder *qb, WhereExpr *e, const char *alias)
+{
+	ListCell   *lc;
+	bool		first = true;
+
+	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
+	switch (e->kind)
+	{
+		case W_CONST:
+			appendStringInfoString(&qb->sql, e->constval ? "true" : "false");
+			return;
+		case W_COND:
+			emit_cond(qb, e, alias);
+			return;
+		case W_NOT:
+			if (!emits(e->child))
+			{
+				appendStringInfoString(&qb->sql, "false");
+				return;
+			}
+			appendStringInfoString(&qb->sql, "(NOT ");
+			emit_expr(qb, e->child, alias);
+			appendStringInfoChar(&qb->sql, ')');
+			return;
+		case W_AND:
+		case W_OR:
+			if (e->kind == W_OR && e->children == NIL)
+			{
+				appendStringInfoString(&qb->sql, "false");
+				return;
+			}
+			{
+				int			n = 0;
+
+				foreach(lc, e->children)
+					if (emits(lfirst(lc)))
+						n++;
+				if (n > 1)
+					appendStringInfoChar(&qb->sql, '(');
+				foreach(lc, e->children)
+				{
+					WhereExpr  *c = lfirst(lc);
+
+					if (!emits(c))
+						continue;
+					if (!first)
+						appendStringInfoString(&qb->sql, e->kind == W_AND ? " AND " : " OR ");
+					emit_expr(qb, c, alias);
+					first = false;
+				}
+				if (n > 1)
+					appendStringInfoChar(&qb->sql, ')');
+			}
+			return;
+	}
+}
+
+/* Append the where as SQL; returns false (and appends nothing) when empty. */
+bool
+where_emit(QueryBuilder *qb, WhereExpr *e, const char *alias)
+{
+	if (e == NULL || !emits(e))
+		return false;
+	emit_expr(qb, e, alias);
+	return true;
+}
