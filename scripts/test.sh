@@ -25,6 +25,12 @@ PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
 PG_CONFIG=$PGBIN/pg_config
 export PG_CONFIG
 
+# The suites need a UTF-8 database (REGRESS_OPTS asks pg_regress for one);
+# give the throwaway cluster a UTF-8 locale too when the environment has none.
+if [ -z "${LC_ALL:-}${LANG:-}" ]; then
+    export LANG=C.UTF-8
+fi
+
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$(pwd)
 
