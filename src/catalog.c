@@ -418,7 +418,7 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, bool registering
 		char	   *nsp = get_namespace_name(RelationGetNamespace(rel));
 		char	   *relname = RelationGetRelationName(rel);
 
-		model->rel_sql = psprintf("%s.%s", quote_identifier(nsp), quote_identifier(relname));
+		model->rel_sql = psprintf("%s.%s", ignis_quote_ident(nsp), ignis_quote_ident(relname));
 		model->rel_display = quote_qualified_identifier(nsp, relname);
 	}
 
@@ -435,7 +435,7 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, bool registering
 			continue;
 		prop = &model->props[model->nprops];
 		prop->column = pstrdup(NameStr(att->attname));
-		prop->column_sql = pstrdup(quote_identifier(prop->column));
+		prop->column_sql = ignis_quote_ident(prop->column);
 		prop->attnum = att->attnum;
 		prop->typid = att->atttypid;
 		prop->typmod = att->atttypmod;

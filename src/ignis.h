@@ -194,6 +194,7 @@ typedef struct QueryBuilder
 } QueryBuilder;
 
 extern void qb_init(QueryBuilder *qb);
+extern char *ignis_quote_ident(const char *name);
 extern int	qb_param(QueryBuilder *qb, Oid type, Datum value, bool isnull, JNode *json);
 extern void qb_append_param(QueryBuilder *qb, int paramno);
 extern void qb_append_new_param(QueryBuilder *qb, Oid type, Datum value, bool isnull,

@@ -85,3 +85,26 @@ qb_params_jsonb(QueryBuilder *qb)
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 											  CStringGetDatum(qb_params_json(qb))));
 }
+
+/*
+ * An identifier, always double-quoted (quote_identifier leaves plain
+ * lower-case names bare; generated statements quote every name so that
+ * none can ever be read as a keyword).
+ */
+char *
+ignis_quote_ident(const char *name)
+{
+	StringInfoData buf;
+	const char *p;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '"');
+	for (p = name; *p; p++)
+	{
+		if (*p == '"')
+			appendStringInfoChar(&buf, '"');
+		appendStringInfoChar(&buf, *p);
+	}
+	appendStringInfoChar(&buf, '"');
+	return buf.data;
+}

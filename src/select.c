@@ -183,7 +183,7 @@ emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *par
 		if (!pf->selected[i])
 			continue;
 		appendStringInfo(&qb->sql, "%s%s.%s AS %s", first ? "" : ", ", alias,
-						 model->props[i].column_sql, quote_identifier(model->props[i].name));
+						 model->props[i].column_sql, ignis_quote_ident(model->props[i].name));
 		first = false;
 	}
 	foreach(lc, pf->includes)
@@ -193,7 +193,7 @@ emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *par
 		if (!first)
 			appendStringInfoString(&qb->sql, ", ");
 		emit_include(qb, inc, model, alias);
-		appendStringInfo(&qb->sql, " AS %s", quote_identifier(inc->rel->name));
+		appendStringInfo(&qb->sql, " AS %s", ignis_quote_ident(inc->rel->name));
 		first = false;
 	}
 	appendStringInfo(&qb->sql, " FROM %s %s", model->rel_sql, alias);

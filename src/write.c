@@ -1,0 +1,1015 @@
+/*-------------------------------------------------------------------------
+ * write.c
+ *	  The write path (write.md): create, create_all, update_*, delete_*,
+ *	  restore_*.  Each call is validated completely, converted in C (so a
+ *	  bad value is reported with its path before anything runs) and then
+ *	  executed as one statement:
+ *
+ *	  WITH w AS (INSERT | UPDATE | DELETE ... RETURNING <visible columns>)
+ *	  SELECT jsonb_build_object('count', <rows of w>, 'data', <rows as JSON>)
+ *
+ *	  create_all sends each column as one array parameter and inserts with
+ *	  INSERT ... SELECT FROM unnest(...), so 10,000 rows are one statement
+ *	  whose text does not depend on the row count.  Rows that lack a key
+ *	  must get the column DEFAULT, so rows are grouped by their set of keys,
+ *	  one INSERT per group, all in the same statement.
+ *-------------------------------------------------------------------------
+ */
+#include "ignis.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+
+extern IgnisModel *ignis_model_arg(FunctionCallInfo fcinfo, int argno);
+extern char *ignis_id_arg(FunctionCallInfo fcinfo, int argno);
+
+#define ARG_JSONB(n) (PG_ARGISNULL(n) ? NULL : PG_GETARG_JSONB_P(n))
+
+/* A converted value for one column. */
+typedef struct ColValue
+{
+	Datum		value;
+	bool		isnull;
+} ColValue;
+
+/* A JSON-path assignment of an update. */
+typedef struct PathSet
+{
+	List	   *components;
+	JNode	   *value;
+} PathSet;
+
+/* ---------------------------------------------------------------------------
+ * Value conversion (write.md §2.1)
+ * ---------------------------------------------------------------------------
+ */
+static void
+flatten_array(IgnisProperty *prop, JNode *arr, int depth, int *dims, List **elems,
+			  StringInfo path)
+{
+	int			i;
+
+	check_stack_depth();
+	if (depth >= MAXDIM)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: array nested too deeply at %s", path->data)));
+	if (dims[depth] < 0)
+		dims[depth] = arr->n;
+	else if (dims[depth] != arr->n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: nested arrays must be rectangular at %s", path->data)));
+	for (i = 0; i < arr->n; i++)
+	{
+		JNode	   *item = arr->items[i];
+		int			old = errpath_push_index(path, i);
+
+		if (item->type == JN_ARRAY)
+			flatten_array(prop, item, depth + 1, dims, elems, path);
+		else if (dims[depth + 1] >= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: nested arrays must be rectangular at %s", path->data)));
+		else if (item->type == JN_OBJECT)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: an object is not a valid element of array property \"%s\" at %s",
+							prop->name, path->data)));
+		else
+		{
+			ColValue   *cv = palloc(sizeof(ColValue));
+
+			cv->isnull = item->type == JN_NULL;
+			cv->value = cv->isnull ? (Datum) 0
+				: ignis_convert_scalar(prop, prop->elemtypid, item, path->data);
+			*elems = lappend(*elems, cv);
+		}
+		errpath_pop(path, old);
+	}
+}
+
+/* Convert one data value for a column; errors name `path`. */
+static ColValue
+convert_value(IgnisProperty *prop, JNode *v, StringInfo path)
+{
+	ColValue	cv;
+
+	cv.isnull = false;
+	if (v->type == JN_NULL)
+	{
+		cv.isnull = true;
+		cv.value = (Datum) 0;
+		return cv;
+	}
+	switch (prop->kind)
+	{
+		case PROP_JSON:
+		case PROP_JSONB:
+			cv.value = JsonbPGetDatum(jnode_to_jsonb(v));
+			return cv;
+		case PROP_ARRAY:
+			{
+				int			dims[MAXDIM + 1];
+				int			lbs[MAXDIM];
+				List	   *elems = NIL;
+				int			ndim = 0;
+				int			n,
+							i;
+				Datum	   *values;
+				bool	   *nulls;
+				ListCell   *lc;
+				int16		typlen;
+				bool		typbyval;
+				char		typalign;
+
+				if (v->type != JN_ARRAY)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("ignis: array property \"%s\" needs a JSON array, not %s, at %s",
+									prop->name, jnode_type_name(v), path->data)));
+				for (i = 0; i <= MAXDIM; i++)
+					dims[i] = -1;
+				flatten_array(prop, v, 0, dims, &elems, path);
+				while (ndim < MAXDIM && dims[ndim] >= 0)
+					ndim++;
+				n = list_length(elems);
+				if (n == 0)
+				{
+					cv.value = PointerGetDatum(construct_empty_array(prop->elemtypid));
+					return cv;
+				}
+				values = palloc(sizeof(Datum) * n);
+				nulls = palloc(sizeof(bool) * n);
+				i = 0;
+				foreach(lc, elems)
+				{
+					ColValue   *e = lfirst(lc);
+
+					values[i] = e->value;
+					nulls[i++] = e->isnull;
+				}
+				for (i = 0; i < ndim; i++)
+					lbs[i] = 1;
+				get_typlenbyvalalign(prop->elemtypid, &typlen, &typbyval, &typalign);
+				cv.value = PointerGetDatum(construct_md_array(values, nulls, ndim, dims, lbs,
+															  prop->elemtypid, typlen,
+															  typbyval, typalign));
+				return cv;
+			}
+		default:
+			if (v->type == JN_OBJECT || v->type == JN_ARRAY)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: property \"%s\" (%s) takes a string, number or boolean, not %s, at %s",
+								prop->name, prop->type_display, jnode_type_name(v), path->data)));
+			cv.value = ignis_convert_scalar(prop, prop->typid, v, path->data);
+			return cv;
+	}
+}
+
+/* The property of a data key; 42703 for unknown names. */
+static int
+data_prop(IgnisModel *model, const char *key, const char *path)
+{
+	int			idx = ignis_model_find_prop(model, key);
+
+	if (idx < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("ignis: unknown property \"%s\" of model \"%s\" at %s",
+						key, model->name, path),
+				 errhint("Properties of \"%s\": %s.", model->name, ignis_prop_names_hint(model))));
+	return idx;
+}
+
+static void
+check_data_object(JNode *v, const char *path)
+{
+	if (v->type != JN_OBJECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s must be a JSON object, not %s", path, jnode_type_name(v))));
+}
+
+static JNode *
+data_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("ignis: data must not be NULL")));
+	return jnode_from_jsonb(PG_GETARG_JSONB_P(argno));
+}
+
+/* ---------------------------------------------------------------------------
+ * RETURNING and the result object
+ * ---------------------------------------------------------------------------
+ */
+
+/* RETURNING list: the primary key for ordering, then visible columns. */
+static void
+emit_returning(QueryBuilder *qb, IgnisModel *model, bool should_return)
+{
+	int			i;
+	bool		first = true;
+
+	appendStringInfoString(&qb->sql, " RETURNING ");
+	if (!should_return)
+	{
+		appendStringInfoString(&qb->sql, "1");
+		return;
+	}
+	if (model->pk >= 0)
+	{
+		appendStringInfo(&qb->sql, "t0.%s AS \"?o\"", model->props[model->pk].column_sql);
+		first = false;
+	}
+	for (i = 0; i < model->nprops; i++)
+	{
+		if (model->props[i].hidden)
+			continue;
+		appendStringInfo(&qb->sql, "%st0.%s AS %s", first ? "" : ", ",
+						 model->props[i].column_sql, ignis_quote_ident(model->props[i].name));
+		first = false;
+	}
+	if (first)
+		appendStringInfoString(&qb->sql, "1");
+}
+
+static void
+emit_visible_columns(QueryBuilder *qb, IgnisModel *model, const char *alias)
+{
+	int			i;
+	bool		first = true;
+
+	for (i = 0; i < model->nprops; i++)
+	{
+		if (model->props[i].hidden)
+			continue;
+		appendStringInfo(&qb->sql, "%s%s.%s", first ? "" : ", ", alias,
+						 ignis_quote_ident(model->props[i].name));
+		first = false;
+	}
+}
+
+typedef enum ResultShape
+{
+	RESULT_ONE,					/* data: one row object or null */
+	RESULT_MANY_PK,				/* data: array ordered by primary key */
+	RESULT_MANY_INPUT			/* data: array in insertion order */
+} ResultShape;
+
+/* SELECT jsonb_build_object('count', ..., 'data', ...) over CTE w. */
+static void
+emit_result(QueryBuilder *qb, IgnisModel *model, ResultShape shape, bool should_return)
+{
+	appendStringInfoString(&qb->sql,
+						   " SELECT pg_catalog.jsonb_build_object('count', (SELECT pg_catalog.count(*) FROM w), 'data', ");
+	if (!should_return)
+		appendStringInfoString(&qb->sql, "NULL::pg_catalog.jsonb");
+	else if (shape == RESULT_ONE)
+	{
+		appendStringInfoString(&qb->sql, "(SELECT pg_catalog.to_jsonb(x) FROM (SELECT ");
+		emit_visible_columns(qb, model, "w");
+		appendStringInfoString(&qb->sql, " FROM w LIMIT 1) x)");
+	}
+	else
+	{
+		appendStringInfoString(&qb->sql,
+							   "(SELECT COALESCE(pg_catalog.json_agg(x), '[]'::pg_catalog.json) FROM (SELECT ");
+		emit_visible_columns(qb, model, "w");
+		appendStringInfoString(&qb->sql, " FROM w");
+		if (shape == RESULT_MANY_PK && model->pk >= 0)
+			appendStringInfoString(&qb->sql, " ORDER BY w.\"?o\"");
+		appendStringInfoString(&qb->sql, ") x)");
+	}
+	appendStringInfoChar(&qb->sql, ')');
+}
+
+static Datum
+run_write(QueryBuilder *qb, IgnisOptions *opts, const char *fname, IgnisModel *model)
+{
+	bool		isnull;
+	Datum		result;
+
+	options_log(opts, fname, model, qb);
+	result = ignis_execute(qb, false, &isnull);
+	if (isnull)
+		elog(ERROR, "ignis: %s produced no result", fname);
+	return result;
+}
+
+/* ---------------------------------------------------------------------------
+ * create / create_all
+ * ---------------------------------------------------------------------------
+ */
+
+/* Rows that share one set of keys: one INSERT. */
+typedef struct RowGroup
+{
+	bool	   *has;			/* per property */
+	List	   *rows;			/* of ColValue* arrays (per property) */
+	List	   *positions;		/* input index of each row (1-based) */
+} RowGroup;
+
+static ColValue *
+convert_row(IgnisModel *model, JNode *row, bool *has, StringInfo path)
+{
+	ColValue   *vals = palloc0(sizeof(ColValue) * Max(model->nprops, 1));
+	int			i;
+
+	check_data_object(row, path->data);
+	for (i = 0; i < row->n; i++)
+	{
+		const char *key = row->keys[i];
+		int			old = errpath_push_key(path, key);
+		int			idx;
+
+		if (strpbrk(key, ".[") != NULL && ignis_model_find_prop(model, key) < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: JSON-path keys are only allowed in updates, at %s", path->data),
+					 errhint("Give the whole document in create, or update the path afterwards.")));
+		idx = data_prop(model, key, path->data);
+		vals[idx] = convert_value(&model->props[idx], row->items[i], path);
+		has[idx] = true;
+		errpath_pop(path, old);
+	}
+	return vals;
+}
+
+static RowGroup *
+find_group(List **groups, bool *has, int nprops)
+{
+	ListCell   *lc;
+	RowGroup   *g;
+
+	foreach(lc, *groups)
+	{
+		g = lfirst(lc);
+		if (memcmp(g->has, has, sizeof(bool) * nprops) == 0)
+			return g;
+	}
+	g = palloc0(sizeof(RowGroup));
+	g->has = palloc(sizeof(bool) * Max(nprops, 1));
+	memcpy(g->has, has, sizeof(bool) * nprops);
+	*groups = lappend(*groups, g);
+	return g;
+}
+
+/* The parameter carrying one column of a group: an array of its type. */
+static void
+emit_column_array(QueryBuilder *qb, IgnisProperty *prop, RowGroup *g, int col)
+{
+	int			n = list_length(g->rows);
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
+	ListCell   *lc;
+	int			i = 0;
+	Oid			elemtype;
+	Oid			arraytype;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	int			dims[1];
+	int			lbs[1] = {1};
+
+	/*
+	 * Arrays of arrays would be flattened by unnest: array columns travel
+	 * as text[] of array literals and are cast back.
+	 */
+	if (prop->kind == PROP_ARRAY || !OidIsValid(prop->arraytypid))
+	{
+		Oid			typoutput;
+		bool		varlena;
+
+		getTypeOutputInfo(prop->typid, &typoutput, &varlena);
+		elemtype = TEXTOID;
+		arraytype = TEXTARRAYOID;
+		foreach(lc, g->rows)
+		{
+			ColValue   *v = &((ColValue *) lfirst(lc))[col];
+
+			nulls[i] = v->isnull;
+			elems[i++] = v->isnull ? (Datum) 0
+				: CStringGetTextDatum(OidOutputFunctionCall(typoutput, v->value));
+		}
+	}
+	else
+	{
+		elemtype = prop->kind == PROP_JSON ? JSONBOID : prop->typid;
+		arraytype = prop->kind == PROP_JSON ? JSONBARRAYOID : prop->arraytypid;
+		foreach(lc, g->rows)
+		{
+			ColValue   *v = &((ColValue *) lfirst(lc))[col];
+
+			nulls[i] = v->isnull;
+			elems[i++] = v->value;
+		}
+	}
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	dims[0] = n;
+	qb_append_new_param(qb, arraytype,
+						PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs, elemtype,
+														   typlen, typbyval, typalign)),
+						false, NULL);
+}
+
+/* INSERT INTO rel AS t0 (cols) SELECT ... FROM unnest(...) | VALUES (...) */
+static void
+emit_insert(QueryBuilder *qb, IgnisModel *model, RowGroup *g, bool single_row,
+			bool should_return)
+{
+	int			i;
+	bool		first = true;
+	int			ncols = 0;
+
+	for (i = 0; i < model->nprops; i++)
+		if (g->has[i])
+			ncols++;
+	appendStringInfo(&qb->sql, "INSERT INTO %s AS t0", model->rel_sql);
+	if (ncols == 0)
+	{
+		if (single_row)
+			appendStringInfoString(&qb->sql, " DEFAULT VALUES");
+		else
+		{
+			JNode	   *j = jnode_new(JN_NUMBER);
+
+			j->str = psprintf("%d", list_length(g->rows));
+			appendStringInfoString(&qb->sql, " SELECT FROM pg_catalog.generate_series(1, ");
+			qb_append_new_param(qb, INT4OID, Int32GetDatum(list_length(g->rows)), false, j);
+			appendStringInfoChar(&qb->sql, ')');
+		}
+		emit_returning(qb, model, should_return);
+		return;
+	}
+	appendStringInfoString(&qb->sql, " (");
+	for (i = 0; i < model->nprops; i++)
+		if (g->has[i])
+		{
+			appendStringInfo(&qb->sql, "%s%s", first ? "" : ", ", model->props[i].column_sql);
+			first = false;
+		}
+	appendStringInfoChar(&qb->sql, ')');
+
+	first = true;
+	if (single_row)
+	{
+		ColValue   *row = linitial(g->rows);
+
+		appendStringInfoString(&qb->sql, " VALUES (");
+		for (i = 0; i < model->nprops; i++)
+		{
+			IgnisProperty *prop = &model->props[i];
+
+			if (!g->has[i])
+				continue;
+			if (!first)
+				appendStringInfoString(&qb->sql, ", ");
+			first = false;
+			qb_append_new_param(qb, prop->kind == PROP_JSON ? JSONBOID : prop->typid,
+								row[i].value, row[i].isnull, NULL);
+			if (prop->kind == PROP_JSON)
+				appendStringInfoString(&qb->sql, "::pg_catalog.json");
+		}
+		appendStringInfoChar(&qb->sql, ')');
+	}
+	else
+	{
+		appendStringInfoString(&qb->sql, " SELECT ");
+		for (i = 0; i < model->nprops; i++)
+		{
+			IgnisProperty *prop = &model->props[i];
+
+			if (!g->has[i])
+				continue;
+			appendStringInfo(&qb->sql, "%su.c%d", first ? "" : ", ", i);
+			if (prop->kind == PROP_ARRAY || !OidIsValid(prop->arraytypid) ||
+				prop->kind == PROP_JSON)
+				appendStringInfo(&qb->sql, "::%s", prop->type_sql);
+			first = false;
+		}
+		appendStringInfoString(&qb->sql, " FROM ROWS FROM (");
+		first = true;
+		for (i = 0; i < model->nprops; i++)
+		{
+			if (!g->has[i])
+				continue;
+			appendStringInfoString(&qb->sql, first ? "pg_catalog.unnest(" : ", pg_catalog.unnest(");
+			first = false;
+			emit_column_array(qb, &model->props[i], g, i);
+			appendStringInfoChar(&qb->sql, ')');
+		}
+		appendStringInfoString(&qb->sql, ") AS u(");
+		first = true;
+		for (i = 0; i < model->nprops; i++)
+		{
+			if (!g->has[i])
+				continue;
+			appendStringInfo(&qb->sql, "%sc%d", first ? "" : ", ", i);
+			first = false;
+		}
+		appendStringInfoChar(&qb->sql, ')');
+	}
+	emit_returning(qb, model, should_return);
+}
+
+static Datum
+do_create(FunctionCallInfo fcinfo, bool all)
+{
+	IgnisModel *model = ignis_model_arg(fcinfo, 0);
+	const char *fname = all ? "ignis.create_all" : "ignis.create";
+	IgnisOptions opts;
+	JNode	   *data;
+	List	   *groups = NIL;
+	QueryBuilder qb;
+	StringInfoData path;
+	bool	   *has;
+	int			i,
+				nrows;
+
+	ignis_check_scope(model, all ? OP_CREATE_ALL : OP_CREATE, all ? "create_all" : "create");
+	data = data_arg(fcinfo, 1);
+	options_parse(all ? OP_CREATE_ALL : OP_CREATE, fname, ARG_JSONB(2), &opts);
+
+	initStringInfo(&path);
+	appendStringInfoString(&path, "data");
+	if (all && data->type != JN_ARRAY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: data must be a JSON array of objects, not %s", jnode_type_name(data))));
+	if (!all)
+		check_data_object(data, "data");
+
+	nrows = all ? data->n : 1;
+	if (nrows == 0)
+	{
+		/* D22: nothing to insert, nothing executed */
+		PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(opts.should_return
+																	  ? "{\"count\": 0, \"data\": []}"
+																	  : "{\"count\": 0, \"data\": null}")));
+	}
+	has = palloc(sizeof(bool) * Max(model->nprops, 1));
+	for (i = 0; i < nrows; i++)
+	{
+		JNode	   *row = all ? data->items[i] : data;
+		int			old = all ? errpath_push_index(&path, i) : path.len;
+		ColValue   *vals;
+		RowGroup   *g;
+
+		CHECK_FOR_INTERRUPTS();
+		memset(has, 0, sizeof(bool) * Max(model->nprops, 1));
+		vals = convert_row(model, row, has, &path);
+		g = find_group(&groups, has, model->nprops);
+		g->rows = lappend(g->rows, vals);
+		g->positions = lappend_int(g->positions, i + 1);
+		errpath_pop(&path, old);
+	}
+
+	qb_init(&qb);
+	if (list_length(groups) == 1)
+	{
+		appendStringInfoString(&qb.sql, "WITH w AS (");
+		emit_insert(&qb, model, linitial(groups), !all, opts.should_return);
+		appendStringInfoChar(&qb.sql, ')');
+		emit_result(&qb, model, all ? RESULT_MANY_INPUT : RESULT_ONE, opts.should_return);
+	}
+	else
+	{
+		/* several key sets: one INSERT each, rows put back in input order */
+		ListCell   *lc;
+		int			k = 0;
+
+		appendStringInfoString(&qb.sql, "WITH ");
+		foreach(lc, groups)
+		{
+			appendStringInfo(&qb.sql, "%sw%d AS (", k ? ", " : "", k);
+			emit_insert(&qb, model, lfirst(lc), false, opts.should_return);
+			appendStringInfoChar(&qb.sql, ')');
+			k++;
+		}
+		appendStringInfoString(&qb.sql, ", w AS (");
+		k = 0;
+		foreach(lc, groups)
+		{
+			RowGroup   *g = lfirst(lc);
+			Datum	   *pos = palloc(sizeof(Datum) * list_length(g->positions));
+			ListCell   *pc;
+			int			n = 0;
+
+			foreach(pc, g->positions)
+				pos[n++] = Int32GetDatum(lfirst_int(pc));
+			appendStringInfo(&qb.sql,
+							 "%sSELECT p.pos AS \"?p\", v.* FROM (SELECT pg_catalog.row_number() OVER () AS \"?rn\", w%d.* FROM w%d) v"
+							 " JOIN pg_catalog.unnest(",
+							 k ? " UNION ALL " : "", k, k);
+			qb_append_new_param(&qb, INT4ARRAYOID,
+								PointerGetDatum(construct_array(pos, n, INT4OID, 4, true,
+																TYPALIGN_INT)),
+								false, NULL);
+			appendStringInfoString(&qb.sql,
+								   ") WITH ORDINALITY AS p(pos, rn) ON p.rn OPERATOR(pg_catalog.=) v.\"?rn\"");
+			k++;
+		}
+		appendStringInfoString(&qb.sql, ")");
+		appendStringInfoString(&qb.sql,
+							   " SELECT pg_catalog.jsonb_build_object('count', (SELECT pg_catalog.count(*) FROM w), 'data', ");
+		if (!opts.should_return)
+			appendStringInfoString(&qb.sql, "NULL::pg_catalog.jsonb");
+		else
+		{
+			appendStringInfoString(&qb.sql,
+								   "(SELECT COALESCE(pg_catalog.json_agg(x), '[]'::pg_catalog.json) FROM (SELECT ");
+			emit_visible_columns(&qb, model, "w");
+			appendStringInfoString(&qb.sql, " FROM w ORDER BY w.\"?p\") x)");
+		}
+		appendStringInfoChar(&qb.sql, ')');
+	}
+	PG_RETURN_DATUM(run_write(&qb, &opts, fname, model));
+}
+
+PG_FUNCTION_INFO_V1(ignis_create);
+Datum
+ignis_create(PG_FUNCTION_ARGS)
+{
+	return do_create(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(ignis_create_all);
+Datum
+ignis_create_all(PG_FUNCTION_ARGS)
+{
+	return do_create(fcinfo, true);
+}
+
+/* ---------------------------------------------------------------------------
+ * The where of updates, deletes and restores
+ * ---------------------------------------------------------------------------
+ */
+
+/* {"<pk>": id} for the *_by_id functions. */
+static JNode *
+id_where(IgnisModel *model, const char *id)
+{
+	JNode	   *w = jnode_object(1);
+
+	if (model->pk < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("ignis: model \"%s\" has no primary key", model->name),
+				 errhint("Set settings.primaryKey when registering the model.")));
+	jnode_put(w, model->props[model->pk].name, jnode_string(id));
+	return w;
+}
+
+/*
+ * Validate the caller's where, apply empty-where protection (D12) on it,
+ * and return the where to run: merged with the default filter unless
+ * skipped; for restores the soft-delete key of the default is dropped and
+ * "deleted" is required (D15).
+ */
+static WhereExpr *
+write_where(IgnisModel *model, JNode *conditions, const char *argname, IgnisOptions *opts,
+			const char *verb, const char *fname, bool guard, bool restore)
+{
+	StringInfoData path;
+	WhereExpr  *own;
+	JNode	   *defaults = NULL;
+	JNode	   *merged = conditions;
+
+	initStringInfo(&path);
+	appendStringInfoString(&path, argname);
+	own = where_parse(model, conditions, &path);
+	if (guard && where_is_empty(own))
+	{
+		if (!opts->force)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: refusing to %s every row of model \"%s\" without options.force",
+							verb, model->name),
+					 errhint("Give a condition, or pass '{\"force\": true}' as options.")));
+		ereport(WARNING,
+				(errmsg("ignis: %s on model \"%s\" with empty condition (force)", fname + 6,
+						model->name)));
+	}
+
+	if (!opts->skip_default_filter && model->default_filter)
+	{
+		defaults = jnode_get(model->default_filter, "where");
+		if (restore && defaults && defaults->type == JN_OBJECT)
+		{
+			JNode	   *copy = jnode_object(defaults->n);
+			const char *sd = model->props[model->soft_delete].name;
+			int			i;
+
+			for (i = 0; i < defaults->n; i++)
+				if (strcmp(defaults->keys[i], sd) != 0)
+					jnode_put(copy, defaults->keys[i], defaults->items[i]);
+			defaults = copy;
+		}
+		merged = filter_merge_where(defaults, conditions);
+	}
+	if (restore)
+	{
+		/* always: only rows that are soft-deleted */
+		JNode	   *deleted = jnode_object(1);
+		JNode	   *isn = jnode_object(1);
+		JNode	   *both = jnode_object(1);
+		JNode	   *list = jnode_array(2);
+
+		jnode_put(isn, "isNotNull", jnode_new(JN_BOOL));
+		jnode_get(isn, "isNotNull")->b = true;
+		jnode_put(deleted, model->props[model->soft_delete].name, isn);
+		jnode_append(list, merged ? merged : jnode_object(0));
+		jnode_append(list, deleted);
+		jnode_put(both, "and", list);
+		merged = both;
+	}
+	if (merged == conditions)
+		return own;
+	resetStringInfo(&path);
+	appendStringInfoString(&path, argname);
+	return where_parse(model, merged, &path);
+}
+
+static void
+emit_where(QueryBuilder *qb, WhereExpr *where)
+{
+	int			mark = qb->sql.len;
+
+	appendStringInfoString(&qb->sql, " WHERE ");
+	if (!where_emit(qb, where, "t0"))
+	{
+		qb->sql.len = mark;
+		qb->sql.data[mark] = '\0';
+	}
+}
+
+/* ---------------------------------------------------------------------------
+ * Updates
+ * ---------------------------------------------------------------------------
+ */
+static int
+cmp_pathset(const void *a, const void *b)
+{
+	const PathSet *pa = *(PathSet *const *) a;
+	const PathSet *pb = *(PathSet *const *) b;
+	ListCell   *la,
+			   *lb;
+
+	if (list_length(pa->components) != list_length(pb->components))
+		return list_length(pa->components) - list_length(pb->components);
+	forboth(la, pa->components, lb, pb->components)
+	{
+		int			c = strcmp((char *) lfirst(la), (char *) lfirst(lb));
+
+		if (c != 0)
+			return c;
+	}
+	return 0;
+}
+
+/* SET list of an update: regular keys, then JSON-path keys (D14). */
+static void
+emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
+{
+	int			n = model->nprops;
+	ColValue   *whole = palloc0(sizeof(ColValue) * Max(n, 1));
+	bool	   *has_whole = palloc0(sizeof(bool) * Max(n, 1));
+	List	  **paths = palloc0(sizeof(List *) * Max(n, 1));
+	StringInfoData path;
+	bool		first = true;
+	int			i;
+
+	initStringInfo(&path);
+	appendStringInfoString(&path, "data");
+	check_data_object(data, "data");
+	if (data->n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: update data is empty"),
+				 errhint("Give at least one property to change.")));
+
+	for (i = 0; i < data->n; i++)
+	{
+		const char *key = data->keys[i];
+		int			old = errpath_push_key(&path, key);
+		int			idx = ignis_model_find_prop(model, key);
+
+		if (idx < 0 && strpbrk(key, ".[") != NULL)
+		{
+			const char *rest;
+			IgnisProperty *prop = ignis_json_path_prop(model, key, &rest, path.data);
+			PathSet    *ps = palloc(sizeof(PathSet));
+
+			ps->components = ignis_parse_json_path(rest, path.data);
+			ps->value = data->items[i];
+			idx = prop - model->props;
+			paths[idx] = lappend(paths[idx], ps);
+		}
+		else
+		{
+			idx = data_prop(model, key, path.data);
+			whole[idx] = convert_value(&model->props[idx], data->items[i], &path);
+			has_whole[idx] = true;
+		}
+		errpath_pop(&path, old);
+	}
+
+	appendStringInfoString(&qb->sql, " SET ");
+	for (i = 0; i < n; i++)
+	{
+		IgnisProperty *prop = &model->props[i];
+		PathSet   **sorted;
+		ListCell   *lc;
+		int			k,
+					np;
+
+		if (!has_whole[i] && paths[i] == NIL)
+			continue;
+		appendStringInfo(&qb->sql, "%s%s = ", first ? "" : ", ", prop->column_sql);
+		first = false;
+		if (paths[i] == NIL)
+		{
+			qb_append_new_param(qb, prop->kind == PROP_JSON ? JSONBOID : prop->typid,
+								whole[i].value, whole[i].isnull, NULL);
+			if (prop->kind == PROP_JSON)
+				appendStringInfoString(&qb->sql, "::pg_catalog.json");
+			continue;
+		}
+
+		/* ignis._set_path(ignis._set_path(base, p1, v1, name), p2, v2, name) */
+		np = list_length(paths[i]);
+		sorted = palloc(sizeof(PathSet *) * np);
+		k = 0;
+		foreach(lc, paths[i])
+			sorted[k++] = lfirst(lc);
+		qsort(sorted, np, sizeof(PathSet *), cmp_pathset);
+		appendStringInfoChar(&qb->sql, '(');
+		for (k = 0; k < np; k++)
+			appendStringInfoString(&qb->sql, "ignis._set_path(");
+		appendStringInfoString(&qb->sql, "COALESCE(NULLIF(");
+		if (has_whole[i])
+			qb_append_new_param(qb, JSONBOID, whole[i].value, whole[i].isnull, NULL);
+		else
+			appendStringInfo(&qb->sql, prop->kind == PROP_JSON ? "t0.%s::pg_catalog.jsonb" : "t0.%s",
+							 prop->column_sql);
+		appendStringInfoString(&qb->sql, ", 'null'::pg_catalog.jsonb), '{}'::pg_catalog.jsonb)");
+		for (k = 0; k < np; k++)
+		{
+			Datum	   *elems = palloc(sizeof(Datum) * list_length(sorted[k]->components));
+			int			m = 0;
+
+			foreach(lc, sorted[k]->components)
+				elems[m++] = CStringGetTextDatum((char *) lfirst(lc));
+			appendStringInfoString(&qb->sql, ", ");
+			qb_append_new_param(qb, TEXTARRAYOID,
+								PointerGetDatum(construct_array(elems, m, TEXTOID, -1, false,
+																TYPALIGN_INT)), false, NULL);
+			appendStringInfoString(&qb->sql, ", ");
+			qb_append_new_param(qb, JSONBOID, JsonbPGetDatum(jnode_to_jsonb(sorted[k]->value)),
+								false, sorted[k]->value);
+			appendStringInfo(&qb->sql, ", %s)", quote_literal_cstr(prop->name));
+		}
+		appendStringInfoChar(&qb->sql, ')');
+		if (prop->kind == PROP_JSON)
+			appendStringInfoString(&qb->sql, "::pg_catalog.json");
+	}
+}
+
+static Datum
+do_update(FunctionCallInfo fcinfo, bool by_id)
+{
+	IgnisModel *model = ignis_model_arg(fcinfo, 0);
+	const char *fname = by_id ? "ignis.update_by_id" : "ignis.update_all";
+	IgnisOptions opts;
+	JNode	   *data;
+	JNode	   *conditions;
+	WhereExpr  *where;
+	QueryBuilder qb;
+
+	ignis_check_scope(model, by_id ? OP_UPDATE_BY_ID : OP_UPDATE_ALL,
+					  by_id ? "update_by_id" : "update_all");
+	options_parse(by_id ? OP_UPDATE_BY_ID : OP_UPDATE_ALL, fname, ARG_JSONB(3), &opts);
+	if (by_id)
+		conditions = id_where(model, ignis_id_arg(fcinfo, 1));
+	else
+		conditions = ignis_arg_object(ARG_JSONB(2), "conditions");
+	data = data_arg(fcinfo, by_id ? 2 : 1);
+
+	qb_init(&qb);
+	appendStringInfo(&qb.sql, "WITH w AS (UPDATE %s AS t0", model->rel_sql);
+	emit_set_list(&qb, model, data);
+	where = write_where(model, conditions, by_id ? "id" : "conditions", &opts, "update",
+						fname, !by_id, false);
+	emit_where(&qb, where);
+	emit_returning(&qb, model, opts.should_return);
+	appendStringInfoChar(&qb.sql, ')');
+	emit_result(&qb, model, by_id ? RESULT_ONE : RESULT_MANY_PK, opts.should_return);
+	PG_RETURN_DATUM(run_write(&qb, &opts, fname, model));
+}
+
+PG_FUNCTION_INFO_V1(ignis_update_by_id);
+Datum
+ignis_update_by_id(PG_FUNCTION_ARGS)
+{
+	return do_update(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(ignis_update_all);
+Datum
+ignis_update_all(PG_FUNCTION_ARGS)
+{
+	return do_update(fcinfo, false);
+}
+
+/* ---------------------------------------------------------------------------
+ * Deletes and restores
+ * ---------------------------------------------------------------------------
+ */
+static Datum
+do_delete(FunctionCallInfo fcinfo, bool by_id, bool restore)
+{
+	IgnisModel *model = ignis_model_arg(fcinfo, 0);
+	const char *fname = restore ? (by_id ? "ignis.restore_by_id" : "ignis.restore_all")
+		: (by_id ? "ignis.delete_by_id" : "ignis.delete_all");
+	IgnisOp		op = restore ? (by_id ? OP_RESTORE_BY_ID : OP_RESTORE_ALL)
+		: (by_id ? OP_DELETE_BY_ID : OP_DELETE_ALL);
+	IgnisOptions opts;
+	JNode	   *conditions;
+	WhereExpr  *where;
+	QueryBuilder qb;
+	bool		soft;
+
+	ignis_check_scope(model, op, fname + 6);
+	options_parse(op, fname, ARG_JSONB(2), &opts);
+	if (restore && model->soft_delete < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("ignis: model \"%s\" has no soft delete to restore from", model->name),
+				 errhint("Enable it with settings.softDelete when registering the model.")));
+	if (by_id)
+		conditions = id_where(model, ignis_id_arg(fcinfo, 1));
+	else
+		conditions = ignis_arg_object(ARG_JSONB(1), "conditions");
+	soft = model->soft_delete >= 0 && !opts.hard_delete;
+
+	where = write_where(model, conditions, by_id ? "id" : "conditions", &opts,
+						restore ? "restore" : "delete", fname, !by_id, restore);
+
+	qb_init(&qb);
+	if (restore || soft)
+	{
+		IgnisProperty *sd = &model->props[model->soft_delete];
+
+		appendStringInfo(&qb.sql, "WITH w AS (UPDATE %s AS t0 SET %s = ", model->rel_sql,
+						 sd->column_sql);
+		if (restore)
+			appendStringInfoString(&qb.sql, "NULL");
+		else
+			appendStringInfo(&qb.sql, "pg_catalog.now()::%s", sd->type_sql);
+	}
+	else
+		appendStringInfo(&qb.sql, "WITH w AS (DELETE FROM %s AS t0", model->rel_sql);
+	emit_where(&qb, where);
+	emit_returning(&qb, model, opts.should_return);
+	appendStringInfoChar(&qb.sql, ')');
+	emit_result(&qb, model, by_id ? RESULT_ONE : RESULT_MANY_PK, opts.should_return);
+	PG_RETURN_DATUM(run_write(&qb, &opts, fname, model));
+}
+
+PG_FUNCTION_INFO_V1(ignis_delete_by_id);
+Datum
+ignis_delete_by_id(PG_FUNCTION_ARGS)
+{
+	return do_delete(fcinfo, true, false);
+}
+
+PG_FUNCTION_INFO_V1(ignis_delete_all);
+Datum
+ignis_delete_all(PG_FUNCTION_ARGS)
+{
+	return do_delete(fcinfo, false, false);
+}
+
+PG_FUNCTION_INFO_V1(ignis_restore_by_id);
+Datum
+ignis_restore_by_id(PG_FUNCTION_ARGS)
+{
+	return do_delete(fcinfo, true, true);
+}
+
+PG_FUNCTION_INFO_V1(ignis_restore_all);
+Datum
+ignis_restore_all(PG_FUNCTION_ARGS)
+{
+	return do_delete(fcinfo, false, true);
+}
