@@ -199,8 +199,8 @@ if ! "${SUDO[@]}" make --no-print-directory install; then
     summary; exit 1
 fi
 
-log "test cluster (pg_virtualenv -v $PG_MAJOR)"
-if ! pg_virtualenv -v "$PG_MAJOR" bash "$ROOT/scripts/test.sh" --in-cluster "$RESULTS"; then
+log "test cluster (pg_virtualenv -t -v $PG_MAJOR)"
+if ! pg_virtualenv -t -v "$PG_MAJOR" bash "$ROOT/scripts/test.sh" --in-cluster "$RESULTS"; then
     record cluster 0 1
 fi
 
