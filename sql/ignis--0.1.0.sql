@@ -112,3 +112,12 @@ CREATE FUNCTION ignis.plan_cache_stats()
 CREATE FUNCTION ignis.reset_caches()
   RETURNS void LANGUAGE C VOLATILE PARALLEL UNSAFE
   AS 'MODULE_PATHNAME', 'ignis_reset_caches';
+
+-- ---------------------------------------------------------------------------
+-- Discovery: register a schema's relations as models and its foreign keys
+-- as relations (docs/discover.md)
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION ignis.discover(schema name DEFAULT 'public', options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE
+  AS 'MODULE_PATHNAME', 'ignis_discover';
