@@ -12,8 +12,11 @@ PG_CFLAGS   = -Wall -Werror -Wmissing-prototypes -Wno-declaration-after-statemen
 # in one database (the first one loads the fixture of the behaviour spec).
 REGRESS = fixture catalog find_where find_lists find_patterns find_logic \
           find_arrays find_json find_fields_order find_range read_functions \
-          default_filter include discover errors build_query guards
+          default_filter include discover errors build_query guards plan_cache
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
+
+# every stage shares the declarations of src/ignis.h
+$(OBJS): src/ignis.h
 
 PG_CONFIG ?= $(shell command -v pg_config 2>/dev/null || echo /usr/lib/postgresql/15/bin/pg_config)
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -36,6 +36,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "catalog/pg_statistic.h"
 #include "utils/syscache.h"
 
 typedef struct ModelCacheEntry
@@ -365,6 +366,33 @@ fill_type_info(IgnisProperty *prop)
 }
 
 /*
+ * Does the column have a dominant value?  True when ANALYZE found at least
+ * two most-common values and the first covers 10% of the rows or more and
+ * five times the last one: comparing such a column with a parameter is where
+ * a generic plan goes wrong (docs/design.md).
+ */
+static bool
+column_is_skewed(Oid relid, AttrNumber attnum)
+{
+	HeapTuple	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
+									  Int16GetDatum(attnum), BoolGetDatum(false));
+	AttStatsSlot sslot;
+	bool		skewed = false;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	if (get_attstatsslot(&sslot, tup, STATISTIC_KIND_MCV, InvalidOid, ATTSTATSSLOT_NUMBERS))
+	{
+		if (sslot.nnumbers >= 2 && sslot.numbers[0] >= 0.1 &&
+			sslot.numbers[0] >= 5 * sslot.numbers[sslot.nnumbers - 1])
+			skewed = true;
+		free_attstatsslot(&sslot);
+	}
+	ReleaseSysCache(tup);
+	return skewed;
+}
+
+/*
  * Build the in-memory model from a relation and *normalised* settings.
  * Every setting that names a property is checked here, with its path, so
  * this also validates a registration.  Relations are attached by the caller.
@@ -440,6 +468,7 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, bool registering
 		prop->typid = att->atttypid;
 		prop->typmod = att->atttypmod;
 		prop->generated = att->attgenerated != '\0';
+		prop->skewed = column_is_skewed(relid, att->attnum);
 		if (explicit)
 			for (j = 0; j < explicit->n; j++)
 				if (explicit->items[j]->type == JN_STRING &&

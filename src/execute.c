@@ -6,6 +6,8 @@
 #include "ignis.h"
 
 #include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
 
 /*
@@ -25,7 +27,7 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "ignis: SPI_connect failed");
 
-	plan = plan_cache_get(qb->sql.data, qb->nparams, qb->types);
+	plan = plan_cache_get(qb->sql.data, qb->nparams, qb->types, qb->custom_plan);
 	if (plan)
 		rc = SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 1);
 	else
@@ -50,4 +52,35 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 	}
 	SPI_finish();
 	return result;
+}
+
+/*
+ * The planner's row estimate for qb's statement with its actual parameter
+ * values (EXPLAIN of a custom plan): the "planned" count strategy.
+ */
+int64
+ignis_planned_rows(QueryBuilder *qb)
+{
+	char	   *sql = psprintf("EXPLAIN (FORMAT JSON) %s", qb->sql.data);
+	int			rc;
+	int64		rows = 0;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "ignis: SPI_connect failed");
+	/* EXPLAIN is a utility statement, refused in read-only SPI; it writes nothing */
+	rc = SPI_execute_with_args(sql, qb->nparams, qb->types, qb->values, qb->nulls, false, 0);
+	if (rc < 0 || SPI_processed == 0)
+		elog(ERROR, "ignis: EXPLAIN failed: %s", SPI_result_code_string(rc));
+	{
+		char	   *text = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		JNode	   *doc = jnode_from_jsonb(DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+																				CStringGetDatum(text))));
+		JNode	   *plan = (doc && doc->type == JN_ARRAY && doc->n > 0)
+			? jnode_get(jnode_get(doc->items[0], "Plan"), "Plan Rows") : NULL;
+
+		if (plan && plan->type == JN_NUMBER)
+			rows = (int64) strtod(plan->str, NULL);
+	}
+	SPI_finish();
+	return rows;
 }

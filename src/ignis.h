@@ -36,6 +36,7 @@ extern int	ignis_default_limit;
 extern int	ignis_plan_cache_size;
 extern int	ignis_plan_mode;
 extern int	ignis_max_where_depth;
+extern int	ignis_count_exact_threshold;
 
 #define IGNIS_PLAN_AUTO		0
 #define IGNIS_PLAN_CUSTOM	1
@@ -128,6 +129,7 @@ typedef struct IgnisProperty
 	char	   *op_ns;			/* schema holding this type's operators */
 	bool		hidden;
 	bool		generated;		/* generated column (not writable) */
+	bool		skewed;			/* statistics show a dominant value (plan_cache.c) */
 } IgnisProperty;
 
 typedef struct IgnisRelationDef
@@ -191,6 +193,7 @@ typedef struct QueryBuilder
 	char	   *nulls;
 	JNode	  **json;			/* the value as JSON, for build_query / log */
 	int			next_alias;
+	bool		custom_plan;	/* compares a skewed column with a parameter */
 } QueryBuilder;
 
 extern void qb_init(QueryBuilder *qb);
@@ -240,6 +243,9 @@ typedef struct ParsedFilter
 	int64		limit;
 	int64		offset;
 	List	   *includes;		/* of IncludeSpec* */
+	bool		use_planned_total;	/* range total given, not counted */
+	int64		planned_total;
+	const char *count_label;	/* range.countStrategy to report, or NULL */
 } ParsedFilter;
 
 struct IncludeSpec
@@ -269,12 +275,15 @@ extern void select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_rang
 							  bool single);
 extern void select_build_count(QueryBuilder *qb, IgnisModel *model, WhereExpr *where,
 							   bool exists);
+extern void select_build_rows_of(QueryBuilder *qb, IgnisModel *model, WhereExpr *where);
 
 /* ---------------------------------------------------------------------------
  * Plan cache and execution (plan_cache.c, execute.c)
  * ---------------------------------------------------------------------------
  */
-extern SPIPlanPtr plan_cache_get(const char *sql, int nargs, Oid *argtypes);
+extern SPIPlanPtr plan_cache_get(const char *sql, int nargs, Oid *argtypes,
+								 bool custom_plan);
+extern int64 ignis_planned_rows(QueryBuilder *qb);
 extern void plan_cache_reset(void);
 extern Jsonb *plan_cache_stats_jsonb(void);
 extern Datum ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull);
@@ -311,7 +320,13 @@ typedef struct IgnisOptions
 	bool		is_strict;
 	bool		log;
 	int			log_level;		/* elevel */
+	int			count_strategy; /* COUNT_* */
+	bool		count_strategy_given;
 } IgnisOptions;
+
+#define COUNT_EXACT		0
+#define COUNT_PLANNED	1
+#define COUNT_ESTIMATED 2
 
 extern void options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out);
 extern void options_log(IgnisOptions *opts, const char *fname, IgnisModel *model,

@@ -27,11 +27,12 @@ static const OptionRule option_rules[] = {
 	{"force", "nnnnnnnnnynyny"},
 	{"shouldHardDelete", "nnnnnnnnnnyynn"},
 	{"isStrict", "nnynnnnnnnnnnn"},
+	{"countStrategy", "ynnyninnnnnnnn"},
 };
 
 static const char *const option_names[] = {
 	"shouldSkipDefaultFilter", "log", "shouldReturn", "shouldQueryRange", "force",
-	"shouldHardDelete", "isStrict"
+	"shouldHardDelete", "isStrict", "countStrategy"
 };
 
 static const char *const log_levels[] = {
@@ -127,7 +128,7 @@ options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("ignis: unknown option %s", errpath_with_key("options", key)),
 					 best ? errhint("Did you mean \"%s\"?", best)
-					 : errhint("Options: shouldSkipDefaultFilter, log, shouldReturn, shouldQueryRange, force, shouldHardDelete, isStrict.")));
+					 : errhint("Options: shouldSkipDefaultFilter, log, shouldReturn, shouldQueryRange, force, shouldHardDelete, isStrict, countStrategy.")));
 		}
 		if (rule->where[op] == 'n')
 			ereport(ERROR,
@@ -138,6 +139,23 @@ options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 		if (strcmp(key, "log") == 0)
 		{
 			parse_log(v, out);
+			continue;
+		}
+		if (strcmp(key, "countStrategy") == 0)
+		{
+			const char *s = v->type == JN_STRING ? v->str : "";
+
+			if (strcmp(s, "exact") == 0)
+				out->count_strategy = COUNT_EXACT;
+			else if (strcmp(s, "planned") == 0)
+				out->count_strategy = COUNT_PLANNED;
+			else if (strcmp(s, "estimated") == 0)
+				out->count_strategy = COUNT_ESTIMATED;
+			else
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: options.countStrategy must be \"exact\", \"planned\" or \"estimated\"")));
+			out->count_strategy_given = rule->where[op] == 'y';
 			continue;
 		}
 		if (!option_bool(v, key) || rule->where[op] == 'i')

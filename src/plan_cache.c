@@ -10,7 +10,9 @@
  *
  * Generic plans: a prepared statement may switch to a generic plan after
  * five executions, which is a trap on skewed columns.  ignis.plan_mode
- * chooses: "auto" lets PostgreSQL decide (honouring plan_cache_mode),
+ * chooses: "auto" forces custom plans for statements that compare a column
+ * whose statistics show a dominant value (catalog.c, skewed) with a
+ * parameter, and lets PostgreSQL decide for the rest,
  * "force_custom_plan" replans with the actual values every time (parse and
  * analysis are still cached), "force_generic_plan" plans once, and "off"
  * disables caching altogether.
@@ -43,6 +45,7 @@ static uint64 stat_hits = 0;
 static uint64 stat_misses = 0;
 static uint64 stat_evictions = 0;
 static uint64 stat_uncached = 0;
+static uint64 stat_skew_custom = 0;	/* prepared custom-only because of skew */
 
 static void
 plan_cache_create(void)
@@ -77,9 +80,9 @@ plan_cache_reset(void)
 }
 
 static int
-cursor_options(void)
+cursor_options(int mode)
 {
-	switch (ignis_plan_mode)
+	switch (mode)
 	{
 		case IGNIS_PLAN_CUSTOM:
 			return CURSOR_OPT_CUSTOM_PLAN;
@@ -96,13 +99,19 @@ cursor_options(void)
  * statement unprepared).
  */
 SPIPlanPtr
-plan_cache_get(const char *sql, int nargs, Oid *argtypes)
+plan_cache_get(const char *sql, int nargs, Oid *argtypes, bool custom_plan)
 {
 	uint64		key;
 	PlanEntry  *entry;
 	bool		found;
 	SPIPlanPtr	plan;
 	int			mode = ignis_plan_mode;
+
+	/* auto: statements comparing a skewed column are always custom-planned */
+	if (mode == IGNIS_PLAN_AUTO && custom_plan)
+		mode = IGNIS_PLAN_CUSTOM;
+	else
+		custom_plan = false;
 
 	if (mode == IGNIS_PLAN_NONE || ignis_plan_cache_size == 0)
 	{
@@ -124,7 +133,9 @@ plan_cache_get(const char *sql, int nargs, Oid *argtypes)
 		drop_entry(entry);		/* hash collision: replace */
 
 	stat_misses++;
-	plan = SPI_prepare_cursor(sql, nargs, argtypes, cursor_options());
+	if (custom_plan)
+		stat_skew_custom++;
+	plan = SPI_prepare_cursor(sql, nargs, argtypes, cursor_options(mode));
 	if (plan == NULL)
 		elog(ERROR, "ignis: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 	if (SPI_keepplan(plan) != 0)
@@ -152,9 +163,11 @@ plan_cache_stats_jsonb(void)
 
 	json = psprintf("{\"entries\": %ld, \"capacity\": %d, \"hits\": " UINT64_FORMAT
 					", \"misses\": " UINT64_FORMAT ", \"evictions\": " UINT64_FORMAT
-					", \"uncached\": " UINT64_FORMAT ", \"hit_rate\": %.6f}",
+					", \"uncached\": " UINT64_FORMAT ", \"skew_custom_plans\": " UINT64_FORMAT
+					", \"hit_rate\": %.6f}",
 					plan_cache ? (long) hash_get_num_entries(plan_cache) : 0L,
 					ignis_plan_cache_size, stat_hits, stat_misses, stat_evictions,
-					stat_uncached, lookups ? (double) stat_hits / lookups : 0.0);
+					stat_uncached, stat_skew_custom,
+					lookups ? (double) stat_hits / lookups : 0.0);
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));
 }

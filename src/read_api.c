@@ -73,6 +73,37 @@ run_jsonb(QueryBuilder *qb, IgnisOptions *opts, const char *fname, IgnisModel *m
 	return result;
 }
 
+/* The planner's estimate of the rows matching a where. */
+static int64
+planned_count(IgnisModel *model, WhereExpr *where)
+{
+	QueryBuilder qb;
+
+	qb_init(&qb);
+	select_build_rows_of(&qb, model, where);
+	return ignis_planned_rows(&qb);
+}
+
+/*
+ * countStrategy (beyond Ignis): "planned" takes the planner's estimate,
+ * "estimated" counts exactly while the estimate is at most
+ * ignis.count_exact_threshold.  Returns the label of the strategy that
+ * produces the total, and sets *planned when the estimate is the answer.
+ */
+static const char *
+choose_count(IgnisOptions *opts, IgnisModel *model, WhereExpr *where, int64 *planned,
+			 bool *use_planned)
+{
+	*use_planned = false;
+	if (opts->count_strategy == COUNT_EXACT)
+		return "exact";
+	*planned = planned_count(model, where);
+	if (opts->count_strategy == COUNT_ESTIMATED && *planned <= ignis_count_exact_threshold)
+		return "exact";
+	*use_planned = true;
+	return "planned";
+}
+
 PG_FUNCTION_INFO_V1(ignis_find);
 Datum
 ignis_find(PG_FUNCTION_ARGS)
@@ -87,6 +118,9 @@ ignis_find(PG_FUNCTION_ARGS)
 	pf = filter_parse(model, ignis_arg_object(ARG_JSONB(1), "filter"), "filter",
 					  FILTER_FIND, opts.skip_default_filter, 0);
 	apply_default_limit(pf);
+	if (opts.query_range && opts.count_strategy_given)
+		pf->count_label = choose_count(&opts, model, pf->where, &pf->planned_total,
+									   &pf->use_planned_total);
 	qb_init(&qb);
 	select_build_find(&qb, pf, opts.query_range, false);
 	PG_RETURN_DATUM(run_jsonb(&qb, &opts, "ignis.find", model));
@@ -169,6 +203,27 @@ count_or_exists(FunctionCallInfo fcinfo, bool exists)
 	options_parse(exists ? OP_EXISTS : OP_COUNT, fname, ARG_JSONB(2), &opts);
 	where = filter_parse_conditions(model, ignis_arg_object(ARG_JSONB(1), "conditions"),
 									"conditions", opts.skip_default_filter);
+	if (!exists && opts.count_strategy_given)
+	{
+		int64		planned = 0;
+		bool		use_planned;
+		const char *label = choose_count(&opts, model, where, &planned, &use_planned);
+
+		if (use_planned)
+			return DirectFunctionCall1(jsonb_in,
+									   CStringGetDatum(psprintf("{\"count\": " INT64_FORMAT
+																", \"countStrategy\": \"planned\"}",
+																planned)));
+		qb_init(&qb);
+		select_build_count(&qb, model, where, false);
+		{
+			Datum		exact = run_jsonb(&qb, &opts, fname, model);
+			JNode	   *doc = jnode_from_jsonb(DatumGetJsonbP(exact));
+
+			jnode_put(doc, "countStrategy", jnode_string(label));
+			return JsonbPGetDatum(jnode_to_jsonb(doc));
+		}
+	}
 	qb_init(&qb);
 	select_build_count(&qb, model, where, exists);
 	return run_jsonb(&qb, &opts, fname, model);

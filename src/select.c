@@ -284,20 +284,54 @@ select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range, bool sing
 					 "SELECT pg_catalog.jsonb_build_object('data', COALESCE(d.data, '[]'::pg_catalog.json),"
 					 " 'range', pg_catalog.jsonb_build_object('start', $%d::pg_catalog.int8,"
 					 " 'end', CASE WHEN d.n > 0 THEN $%d::pg_catalog.int8 + d.n - 1 ELSE $%d::pg_catalog.int8 END,"
-					 " 'total', c.total))"
-					 " FROM (SELECT pg_catalog.json_agg(r) AS data, pg_catalog.count(*) AS n FROM (%s) r) d,"
-					 " (SELECT pg_catalog.count(*) AS total FROM %s t0",
-					 off, off, off, data.sql.data, pf->model->rel_sql);
-	if (where_start >= 0)
-		appendStringInfo(&qb->sql, " WHERE %.*s", where_end - where_start,
-						 data.sql.data + where_start);
-	appendStringInfoString(&qb->sql, ") c");
+					 " 'total', c.total%s%s%s))"
+					 " FROM (SELECT pg_catalog.json_agg(r) AS data, pg_catalog.count(*) AS n FROM (%s) r) d,",
+					 off, off, off,
+					 pf->count_label ? ", 'countStrategy', '" : "",
+					 pf->count_label ? pf->count_label : "",
+					 pf->count_label ? "'" : "",
+					 data.sql.data);
+	if (pf->use_planned_total)
+	{
+		/* countStrategy planned: the estimate, bound like any value */
+		JNode	   *j = jnode_new(JN_NUMBER);
+
+		j->str = psprintf(INT64_FORMAT, pf->planned_total);
+		appendStringInfo(&qb->sql, " (SELECT $%d::pg_catalog.int8 AS total) c",
+						 qb_param(&data, INT8OID, Int64GetDatum(pf->planned_total), false, j));
+	}
+	else
+	{
+		appendStringInfo(&qb->sql, " (SELECT pg_catalog.count(*) AS total FROM %s t0",
+						 pf->model->rel_sql);
+		if (where_start >= 0)
+			appendStringInfo(&qb->sql, " WHERE %.*s", where_end - where_start,
+							 data.sql.data + where_start);
+		appendStringInfoString(&qb->sql, ") c");
+	}
 	qb->types = data.types;
 	qb->values = data.values;
 	qb->nulls = data.nulls;
 	qb->json = data.json;
 	qb->nparams = data.nparams;
 	qb->maxparams = data.maxparams;
+	qb->custom_plan = data.custom_plan;
+}
+
+/* SELECT 1 FROM rel t0 WHERE ...: what the planned count estimates */
+void
+select_build_rows_of(QueryBuilder *qb, IgnisModel *model, WhereExpr *where)
+{
+	int			mark;
+
+	appendStringInfo(&qb->sql, "SELECT 1 FROM %s t0", model->rel_sql);
+	mark = qb->sql.len;
+	appendStringInfoString(&qb->sql, " WHERE ");
+	if (!where_emit(qb, where, "t0"))
+	{
+		qb->sql.len = mark;
+		qb->sql.data[mark] = '\0';
+	}
 }
 
 /* count / exists_with */

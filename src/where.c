@@ -1418,6 +1418,9 @@ emit_cond(QueryBuilder *qb, WhereExpr *e, const char *alias)
 
 	if (e->target == TGT_JSON_TEXT || e->target == TGT_JSON_VALUE)
 		pathparam = qb_param(qb, e->path.type, e->path.value, false, e->path.json);
+	/* a value compared with a skewed column: the generic plan is a trap */
+	if (e->target == TGT_COLUMN && e->prop->skewed && e->noperands > 0)
+		qb->custom_plan = true;
 
 	switch (e->op)
 	{
