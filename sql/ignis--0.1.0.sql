@@ -114,6 +114,52 @@ CREATE FUNCTION ignis.reset_caches()
   AS 'MODULE_PATHNAME', 'ignis_reset_caches';
 
 -- ---------------------------------------------------------------------------
+-- Write functions
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION ignis._set_path(doc jsonb, path text[], value jsonb, property text)
+  RETURNS jsonb LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+  AS 'MODULE_PATHNAME', 'ignis_set_path';
+
+CREATE FUNCTION ignis.create(model text, data jsonb, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_create';
+CREATE FUNCTION ignis.create_all(model text, data jsonb, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_create_all';
+
+CREATE FUNCTION ignis.update_by_id(model text, id text, data jsonb, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_update_by_id';
+CREATE FUNCTION ignis.update_by_id(model text, id bigint, data jsonb, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_update_by_id';
+CREATE FUNCTION ignis.update_by_id(model text, id uuid, data jsonb, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_update_by_id';
+CREATE FUNCTION ignis.update_all(model text, data jsonb, conditions jsonb, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_update_all';
+CREATE FUNCTION ignis.update_by(model text, data jsonb, conditions jsonb, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_update_all';
+
+CREATE FUNCTION ignis.delete_by_id(model text, id text, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_delete_by_id';
+CREATE FUNCTION ignis.delete_by_id(model text, id bigint, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_delete_by_id';
+CREATE FUNCTION ignis.delete_by_id(model text, id uuid, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_delete_by_id';
+CREATE FUNCTION ignis.delete_all(model text, conditions jsonb DEFAULT '{}', options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_delete_all';
+CREATE FUNCTION ignis.delete_by(model text, conditions jsonb, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_delete_all';
+
+CREATE FUNCTION ignis.restore_by_id(model text, id text, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_restore_by_id';
+CREATE FUNCTION ignis.restore_by_id(model text, id bigint, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_restore_by_id';
+CREATE FUNCTION ignis.restore_by_id(model text, id uuid, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_restore_by_id';
+CREATE FUNCTION ignis.restore_all(model text, conditions jsonb DEFAULT '{}', options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_restore_all';
+CREATE FUNCTION ignis.restore_by(model text, conditions jsonb, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_restore_all';
+
+-- ---------------------------------------------------------------------------
 -- Discovery: register a schema's relations as models and its foreign keys
 -- as relations (docs/discover.md)
 -- ---------------------------------------------------------------------------

@@ -214,6 +214,7 @@ extern bool where_emit(QueryBuilder *qb, WhereExpr *expr, const char *alias);
 extern Datum ignis_convert_scalar(IgnisProperty *prop, Oid typid, JNode *value,
 								  const char *path);
 extern void ignis_check_depth(int depth, const char *path);
+extern void ignis_check_id(IgnisModel *model, const char *id);
 extern bool where_is_operator_object(JNode *obj);
 extern List *ignis_parse_json_path(const char *rest, const char *path);
 extern IgnisProperty *ignis_json_path_prop(IgnisModel *model, const char *key,

@@ -50,6 +50,18 @@ ignis_id_arg(FunctionCallInfo fcinfo, int argno)
 	return OidOutputFunctionCall(typoutput, PG_GETARG_DATUM(argno));
 }
 
+/*
+ * Convert an id to the primary key's type up front, so that a bad id is
+ * reported as the id argument (the type's own error, e.g. 22P02).
+ */
+void
+ignis_check_id(IgnisModel *model, const char *id)
+{
+	IgnisProperty *pk = &model->props[model->pk];
+
+	(void) ignis_convert_scalar(pk, pk->typid, jnode_string(id), "id");
+}
+
 static void
 apply_default_limit(ParsedFilter *pf)
 {
@@ -172,6 +184,7 @@ ignis_find_by_id(PG_FUNCTION_ARGS)
 				 errmsg("ignis: find_by_id does not take filter.where"),
 				 errhint("The where is {\"%s\": <id>}; use ignis.find_one for other conditions.",
 						 model->props[model->pk].name)));
+	ignis_check_id(model, id);
 	where = jnode_object(1);
 	jnode_put(where, model->props[model->pk].name, jnode_string(id));
 	filter = jnode_copy(filter);

@@ -666,6 +666,7 @@ id_where(IgnisModel *model, const char *id)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("ignis: model \"%s\" has no primary key", model->name),
 				 errhint("Set settings.primaryKey when registering the model.")));
+	ignis_check_id(model, id);
 	jnode_put(w, model->props[model->pk].name, jnode_string(id));
 	return w;
 }
