@@ -10,7 +10,69 @@
 #include "ignis.h"
 
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
+
+/*
+ * Qualified type names for "$n::type", cached: every parameter of every
+ * call needs one, and format_type is a catalog lookup plus string work.
+ * A change to pg_type flushes the cache.
+ */
+typedef struct TypeNameEntry
+{
+	Oid			typid;
+	char	   *name;
+} TypeNameEntry;
+
+static HTAB *type_names = NULL;
+static MemoryContext type_names_cxt = NULL;
+
+static void
+type_names_flush(Datum arg, int cacheid, uint32 hashvalue)
+{
+	if (type_names_cxt)
+		MemoryContextReset(type_names_cxt);
+	type_names = NULL;
+}
+
+static const char *
+type_sql_name(Oid typid)
+{
+	TypeNameEntry *entry;
+	char	   *formatted;
+
+	if (type_names_cxt == NULL)
+	{
+		type_names_cxt = AllocSetContextCreate(CacheMemoryContext, "ignis type names",
+											   ALLOCSET_SMALL_SIZES);
+		CacheRegisterSyscacheCallback(TYPEOID, type_names_flush, (Datum) 0);
+	}
+	if (type_names != NULL)
+	{
+		entry = hash_search(type_names, &typid, HASH_FIND, NULL);
+		if (entry)
+			return entry->name;
+	}
+
+	/* a catalog lookup: may process invalidations and flush the cache */
+	formatted = format_type_extended(typid, -1, FORMAT_TYPE_FORCE_QUALIFY);
+	if (type_names == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(TypeNameEntry);
+		ctl.hcxt = type_names_cxt;
+		type_names = hash_create("ignis type names", 64, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	entry = hash_search(type_names, &typid, HASH_ENTER, NULL);
+	entry->name = MemoryContextStrdup(type_names_cxt, formatted);
+	return entry->name;
+}
 
 void
 qb_init(QueryBuilder *qb)
@@ -46,9 +108,7 @@ qb_param(QueryBuilder *qb, Oid type, Datum value, bool isnull, JNode *json)
 void
 qb_append_param(QueryBuilder *qb, int paramno)
 {
-	appendStringInfo(&qb->sql, "$%d::%s", paramno,
-					 format_type_extended(qb->types[paramno - 1], -1,
-										  FORMAT_TYPE_FORCE_QUALIFY));
+	appendStringInfo(&qb->sql, "$%d::%s", paramno, type_sql_name(qb->types[paramno - 1]));
 }
 
 void
