@@ -132,8 +132,21 @@ step_bench() {
     fi
 }
 
+# Every numbered case of the behaviour spec, each from a fresh copy of the
+# fixture (test/spec_cases.py); runs when the spec is beside the clone.
+step_spec() {
+    local spec=${IGNIS_SPEC:-$ROOT/../shared/spec/cases.md}
+    [ -f "$spec" ] || return 0
+    log "behaviour spec cases ($spec)"
+    local out=$ROOT/log/spec.out p f
+    python3 "$ROOT/test/spec_cases.py" "$spec" 2>&1 | tee "$out"
+    read -r p f < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$out" | tail -n 1)
+    record spec "${p:-0}" "${f:-1}"
+}
+
 run_steps() {
     step_regress
+    step_spec
     step_isolation
     step_tap
     step_bench
@@ -161,12 +174,13 @@ ensure_packages() {
     command -v pg_virtualenv >/dev/null 2>&1 || need=1
     perl -MIPC::Run -e 1 >/dev/null 2>&1 || need=1
     command -v make >/dev/null 2>&1 && command -v gcc >/dev/null 2>&1 || need=1
+    command -v python3 >/dev/null 2>&1 || need=1
     [ "$need" -eq 0 ] && return 0
     log "installing PostgreSQL $PG_MAJOR and build dependencies"
     "${SUDO[@]}" apt-get update &&
     DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y \
         "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" postgresql-contrib \
-        libipc-run-perl make gcc
+        libipc-run-perl make gcc python3
 }
 
 mkdir -p log

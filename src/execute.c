@@ -54,6 +54,21 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 	return result;
 }
 
+/* Log (options.log) and run a call's statement; its result must not be NULL. */
+Datum
+ignis_run(QueryBuilder *qb, IgnisOptions *opts, const char *fname, IgnisModel *model,
+		  bool read_only)
+{
+	bool		isnull;
+	Datum		result;
+
+	options_log(opts, fname, model, qb);
+	result = ignis_execute(qb, read_only, &isnull);
+	if (isnull)
+		elog(ERROR, "ignis: %s produced no result", fname);
+	return result;
+}
+
 /*
  * The planner's row estimate for qb's statement with its actual parameter
  * values (EXPLAIN of a custom plan): the "planned" count strategy.

@@ -333,6 +333,8 @@ extern void options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOp
 extern void options_log(IgnisOptions *opts, const char *fname, IgnisModel *model,
 						QueryBuilder *qb);
 extern void ignis_check_scope(IgnisModel *model, IgnisOp op, const char *opname);
+extern Datum ignis_run(QueryBuilder *qb, IgnisOptions *opts, const char *fname,
+					   IgnisModel *model, bool read_only);
 extern JNode *ignis_arg_object(Jsonb *arg, const char *argname);
 
 #endif							/* IGNIS_H */

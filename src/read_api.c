@@ -72,19 +72,6 @@ apply_default_limit(ParsedFilter *pf)
 	}
 }
 
-static Datum
-run_jsonb(QueryBuilder *qb, IgnisOptions *opts, const char *fname, IgnisModel *model)
-{
-	bool		isnull;
-	Datum		result;
-
-	options_log(opts, fname, model, qb);
-	result = ignis_execute(qb, true, &isnull);
-	if (isnull)
-		elog(ERROR, "ignis: %s produced no result", fname);
-	return result;
-}
-
 /* The planner's estimate of the rows matching a where. */
 static int64
 planned_count(IgnisModel *model, WhereExpr *where)
@@ -135,7 +122,7 @@ ignis_find(PG_FUNCTION_ARGS)
 									   &pf->use_planned_total);
 	qb_init(&qb);
 	select_build_find(&qb, pf, opts.query_range, false);
-	PG_RETURN_DATUM(run_jsonb(&qb, &opts, "ignis.find", model));
+	PG_RETURN_DATUM(ignis_run(&qb, &opts, "ignis.find", model, true));
 }
 
 PG_FUNCTION_INFO_V1(ignis_find_one);
@@ -154,7 +141,7 @@ ignis_find_one(PG_FUNCTION_ARGS)
 	pf->has_limit = false;		/* limit 1, whatever the filter says */
 	qb_init(&qb);
 	select_build_find(&qb, pf, false, true);
-	PG_RETURN_DATUM(run_jsonb(&qb, &opts, "ignis.find_one", model));
+	PG_RETURN_DATUM(ignis_run(&qb, &opts, "ignis.find_one", model, true));
 }
 
 PG_FUNCTION_INFO_V1(ignis_find_by_id);
@@ -195,7 +182,7 @@ ignis_find_by_id(PG_FUNCTION_ARGS)
 	pf->order = NIL;
 	qb_init(&qb);
 	select_build_find(&qb, pf, false, true);
-	result = run_jsonb(&qb, &opts, "ignis.find_by_id", model);
+	result = ignis_run(&qb, &opts, "ignis.find_by_id", model, true);
 	if (opts.is_strict && JB_ROOT_IS_SCALAR(DatumGetJsonbP(result)))
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
@@ -230,7 +217,7 @@ count_or_exists(FunctionCallInfo fcinfo, bool exists)
 		qb_init(&qb);
 		select_build_count(&qb, model, where, false);
 		{
-			Datum		exact = run_jsonb(&qb, &opts, fname, model);
+			Datum		exact = ignis_run(&qb, &opts, fname, model, true);
 			JNode	   *doc = jnode_from_jsonb(DatumGetJsonbP(exact));
 
 			jnode_put(doc, "countStrategy", jnode_string(label));
@@ -239,7 +226,7 @@ count_or_exists(FunctionCallInfo fcinfo, bool exists)
 	}
 	qb_init(&qb);
 	select_build_count(&qb, model, where, exists);
-	return run_jsonb(&qb, &opts, fname, model);
+	return ignis_run(&qb, &opts, fname, model, true);
 }
 
 PG_FUNCTION_INFO_V1(ignis_count);

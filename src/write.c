@@ -263,7 +263,8 @@ typedef enum ResultShape
 {
 	RESULT_ONE,					/* data: one row object or null */
 	RESULT_MANY_PK,				/* data: array ordered by primary key */
-	RESULT_MANY_INPUT			/* data: array in insertion order */
+	RESULT_MANY_INPUT,			/* data: array in insertion order */
+	RESULT_MANY_POSITION		/* data: array ordered by input position "?p" */
 } ResultShape;
 
 /* SELECT jsonb_build_object('count', ..., 'data', ...) over CTE w. */
@@ -288,22 +289,11 @@ emit_result(QueryBuilder *qb, IgnisModel *model, ResultShape shape, bool should_
 		appendStringInfoString(&qb->sql, " FROM w");
 		if (shape == RESULT_MANY_PK && model->pk >= 0)
 			appendStringInfoString(&qb->sql, " ORDER BY w.\"?o\"");
+		else if (shape == RESULT_MANY_POSITION)
+			appendStringInfoString(&qb->sql, " ORDER BY w.\"?p\"");
 		appendStringInfoString(&qb->sql, ") x)");
 	}
 	appendStringInfoChar(&qb->sql, ')');
-}
-
-static Datum
-run_write(QueryBuilder *qb, IgnisOptions *opts, const char *fname, IgnisModel *model)
-{
-	bool		isnull;
-	Datum		result;
-
-	options_log(opts, fname, model, qb);
-	result = ignis_execute(qb, false, &isnull);
-	if (isnull)
-		elog(ERROR, "ignis: %s produced no result", fname);
-	return result;
 }
 
 /* ---------------------------------------------------------------------------
@@ -619,21 +609,10 @@ do_create(FunctionCallInfo fcinfo, bool all)
 								   ") WITH ORDINALITY AS p(pos, rn) ON p.rn OPERATOR(pg_catalog.=) v.\"?rn\"");
 			k++;
 		}
-		appendStringInfoString(&qb.sql, ")");
-		appendStringInfoString(&qb.sql,
-							   " SELECT pg_catalog.jsonb_build_object('count', (SELECT pg_catalog.count(*) FROM w), 'data', ");
-		if (!opts.should_return)
-			appendStringInfoString(&qb.sql, "NULL::pg_catalog.jsonb");
-		else
-		{
-			appendStringInfoString(&qb.sql,
-								   "(SELECT COALESCE(pg_catalog.json_agg(x), '[]'::pg_catalog.json) FROM (SELECT ");
-			emit_visible_columns(&qb, model, "w");
-			appendStringInfoString(&qb.sql, " FROM w ORDER BY w.\"?p\") x)");
-		}
 		appendStringInfoChar(&qb.sql, ')');
+		emit_result(&qb, model, RESULT_MANY_POSITION, opts.should_return);
 	}
-	PG_RETURN_DATUM(run_write(&qb, &opts, fname, model));
+	PG_RETURN_DATUM(ignis_run(&qb, &opts, fname, model, false));
 }
 
 PG_FUNCTION_INFO_V1(ignis_create);
@@ -915,7 +894,7 @@ do_update(FunctionCallInfo fcinfo, bool by_id)
 	emit_returning(&qb, model, opts.should_return);
 	appendStringInfoChar(&qb.sql, ')');
 	emit_result(&qb, model, by_id ? RESULT_ONE : RESULT_MANY_PK, opts.should_return);
-	PG_RETURN_DATUM(run_write(&qb, &opts, fname, model));
+	PG_RETURN_DATUM(ignis_run(&qb, &opts, fname, model, false));
 }
 
 PG_FUNCTION_INFO_V1(ignis_update_by_id);
@@ -984,7 +963,7 @@ do_delete(FunctionCallInfo fcinfo, bool by_id, bool restore)
 	emit_returning(&qb, model, opts.should_return);
 	appendStringInfoChar(&qb.sql, ')');
 	emit_result(&qb, model, by_id ? RESULT_ONE : RESULT_MANY_PK, opts.should_return);
-	PG_RETURN_DATUM(run_write(&qb, &opts, fname, model));
+	PG_RETURN_DATUM(ignis_run(&qb, &opts, fname, model, false));
 }
 
 PG_FUNCTION_INFO_V1(ignis_delete_by_id);

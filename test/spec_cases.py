@@ -88,7 +88,9 @@ def check(db, sql, exp, log):
         log(f"unexpected error: {err[:400]}")
         return False
     # value: JSON or plain text
-    e = re.sub(r"\s*\(.*\)\s*$", "", exp)
+    e = re.sub(r"^last call:\s*", "", exp)
+    e = re.sub(r"`? and exactly one .*$", "", e)
+    e = re.sub(r"\s*\(.*\)\s*$", "", e)
     e = re.sub(r",? plus one WARNING.*$", "", e).strip().strip("`")
     e = subst_rows(e)
     try:
