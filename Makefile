@@ -12,8 +12,14 @@ PG_CFLAGS   = -Wall -Werror -Wmissing-prototypes -Wno-declaration-after-statemen
 # in one database (the first one loads the fixture of the behaviour spec).
 REGRESS = fixture catalog find_where find_lists find_patterns find_logic \
           find_arrays find_json find_fields_order find_range read_functions \
-          default_filter include discover errors build_query guards plan_cache
+          default_filter include discover errors build_query guards plan_cache \
+          create update json_path_update delete soft_delete write_errors transactions
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
+
+# isolation specs: specs/<name>.spec against expected/<name>.out, run by
+# pg_isolation_regress in their own database (isolation_regression)
+ISOLATION = concurrent_writes
+ISOLATION_OPTS = --load-extension=ignis
 
 # every stage shares the declarations of src/ignis.h
 $(OBJS): src/ignis.h
