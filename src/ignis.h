@@ -198,6 +198,8 @@ typedef struct QueryBuilder
 
 extern void qb_init(QueryBuilder *qb);
 extern char *ignis_quote_ident(const char *name);
+extern Datum ignis_text_array(List *strings, JNode **json);
+extern int	qb_path_param(QueryBuilder *qb, List *components);
 extern int	qb_param(QueryBuilder *qb, Oid type, Datum value, bool isnull, JNode *json);
 extern void qb_append_param(QueryBuilder *qb, int paramno);
 extern void qb_append_new_param(QueryBuilder *qb, Oid type, Datum value, bool isnull,

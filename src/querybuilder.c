@@ -9,6 +9,8 @@
  */
 #include "ignis.h"
 
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -72,6 +74,34 @@ type_sql_name(Oid typid)
 	entry = hash_search(type_names, &typid, HASH_ENTER, NULL);
 	entry->name = MemoryContextStrdup(type_names_cxt, formatted);
 	return entry->name;
+}
+
+/* A list of C strings as a text[] datum, and as JSON in *json. */
+Datum
+ignis_text_array(List *strings, JNode **json)
+{
+	int			n = list_length(strings);
+	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
+	ListCell   *lc;
+	int			i = 0;
+
+	*json = jnode_array(n);
+	foreach(lc, strings)
+	{
+		elems[i++] = CStringGetTextDatum((char *) lfirst(lc));
+		jnode_append(*json, jnode_string((char *) lfirst(lc)));
+	}
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* Register a text[] parameter holding a JSON path; returns its number. */
+int
+qb_path_param(QueryBuilder *qb, List *components)
+{
+	JNode	   *json;
+	Datum		value = ignis_text_array(components, &json);
+
+	return qb_param(qb, TEXTARRAYOID, value, false, json);
 }
 
 void

@@ -30,26 +30,6 @@ new_alias(QueryBuilder *qb, char prefix)
 	return psprintf("%c%d", prefix, qb->next_alias++);
 }
 
-/* Bind a JSON path as a text[] parameter; returns its number. */
-static int
-path_param(QueryBuilder *qb, List *components)
-{
-	int			n = list_length(components);
-	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
-	JNode	   *json = jnode_array(n);
-	ListCell   *lc;
-	int			i = 0;
-
-	foreach(lc, components)
-	{
-		elems[i++] = CStringGetTextDatum((char *) lfirst(lc));
-		jnode_append(json, jnode_string((char *) lfirst(lc)));
-	}
-	return qb_param(qb, TEXTARRAYOID,
-					PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT)),
-					false, json);
-}
-
 static void
 emit_order(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool one)
 {
@@ -74,7 +54,7 @@ emit_order(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool one)
 								 ? "(%s.%s::pg_catalog.jsonb OPERATOR(pg_catalog.#>) "
 								 : "(%s.%s OPERATOR(pg_catalog.#>) ",
 								 alias, prop->column_sql);
-				qb_append_param(qb, path_param(qb, oi->path));
+				qb_append_param(qb, qb_path_param(qb, oi->path));
 				appendStringInfoChar(&qb->sql, ')');
 			}
 			else

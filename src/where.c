@@ -384,17 +384,11 @@ ignis_json_path_prop(IgnisModel *model, const char *key, const char **rest,
 static Operand
 ignis_path_operand(List *components)
 {
-	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(components), 1));
-	JNode	   *json = jnode_array(list_length(components));
-	ListCell   *lc;
-	int			i = 0;
+	Operand		o;
 
-	foreach(lc, components)
-	{
-		elems[i++] = CStringGetTextDatum((char *) lfirst(lc));
-		jnode_append(json, jnode_string((char *) lfirst(lc)));
-	}
-	return operand_array(TEXTARRAYOID, TEXTOID, elems, NULL, i, json);
+	o.type = TEXTARRAYOID;
+	o.value = ignis_text_array(components, &o.json);
+	return o;
 }
 
 /* ---------------------------------------------------------------------------

@@ -36,6 +36,7 @@ typedef struct ColValue
 {
 	Datum		value;
 	bool		isnull;
+	JNode	   *json;			/* the caller's value, for options.log */
 } ColValue;
 
 /* A JSON-path assignment of an update. */
@@ -102,6 +103,7 @@ convert_value(IgnisProperty *prop, JNode *v, StringInfo path)
 	ColValue	cv;
 
 	cv.isnull = false;
+	cv.json = v;
 	if (v->type == JN_NULL)
 	{
 		cv.isnull = true;
@@ -263,8 +265,7 @@ typedef enum ResultShape
 {
 	RESULT_ONE,					/* data: one row object or null */
 	RESULT_MANY_PK,				/* data: array ordered by primary key */
-	RESULT_MANY_INPUT,			/* data: array in insertion order */
-	RESULT_MANY_POSITION		/* data: array ordered by input position "?p" */
+	RESULT_MANY_INPUT			/* data: array in insertion order */
 } ResultShape;
 
 /* SELECT jsonb_build_object('count', ..., 'data', ...) over CTE w. */
@@ -289,8 +290,7 @@ emit_result(QueryBuilder *qb, IgnisModel *model, ResultShape shape, bool should_
 		appendStringInfoString(&qb->sql, " FROM w");
 		if (shape == RESULT_MANY_PK && model->pk >= 0)
 			appendStringInfoString(&qb->sql, " ORDER BY w.\"?o\"");
-		else if (shape == RESULT_MANY_POSITION)
-			appendStringInfoString(&qb->sql, " ORDER BY w.\"?p\"");
+
 		appendStringInfoString(&qb->sql, ") x)");
 	}
 	appendStringInfoChar(&qb->sql, ')');
@@ -301,13 +301,18 @@ emit_result(QueryBuilder *qb, IgnisModel *model, ResultShape shape, bool should_
  * ---------------------------------------------------------------------------
  */
 
-/* Rows that share one set of keys: one INSERT. */
-typedef struct RowGroup
+/*
+ * The converted rows of a create: per row and property a value, or absent
+ * (the column DEFAULT applies).
+ */
+typedef struct CreateRows
 {
-	bool	   *has;			/* per property */
-	List	   *rows;			/* of ColValue* arrays (per property) */
-	List	   *positions;		/* input index of each row (1-based) */
-} RowGroup;
+	int			nrows;
+	ColValue  **rows;			/* rows[r][property] */
+	bool	  **has;			/* has[r][property] */
+	bool	   *any;			/* some row gives the property */
+	bool		uniform;		/* every row gives the same properties */
+} CreateRows;
 
 static ColValue *
 convert_row(IgnisModel *model, JNode *row, bool *has, StringInfo path)
@@ -335,94 +340,91 @@ convert_row(IgnisModel *model, JNode *row, bool *has, StringInfo path)
 	return vals;
 }
 
-static RowGroup *
-find_group(List **groups, bool *has, int nprops)
+/* Array columns and columns without an array type travel as text. */
+static bool
+column_as_text(IgnisProperty *prop)
 {
-	ListCell   *lc;
-	RowGroup   *g;
-
-	foreach(lc, *groups)
-	{
-		g = lfirst(lc);
-		if (memcmp(g->has, has, sizeof(bool) * nprops) == 0)
-			return g;
-	}
-	g = palloc0(sizeof(RowGroup));
-	g->has = palloc(sizeof(bool) * Max(nprops, 1));
-	memcpy(g->has, has, sizeof(bool) * nprops);
-	*groups = lappend(*groups, g);
-	return g;
+	return prop->kind == PROP_ARRAY || !OidIsValid(prop->arraytypid);
 }
 
-/* The parameter carrying one column of a group: an array of its type. */
-static void
-emit_column_array(QueryBuilder *qb, IgnisProperty *prop, RowGroup *g, int col)
+/* One column of every row as one array parameter; returns its number. */
+static int
+column_array_param(QueryBuilder *qb, IgnisProperty *prop, CreateRows *cr, int col)
 {
-	int			n = list_length(g->rows);
+	int			n = cr->nrows;
 	Datum	   *elems = palloc(sizeof(Datum) * Max(n, 1));
 	bool	   *nulls = palloc(sizeof(bool) * Max(n, 1));
-	ListCell   *lc;
-	int			i = 0;
+	JNode	   *json = jnode_array(n);
 	Oid			elemtype;
 	Oid			arraytype;
+	Oid			typoutput = InvalidOid;
+	bool		varlena;
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
 	int			dims[1];
 	int			lbs[1] = {1};
+	int			r;
 
-	/*
-	 * Arrays of arrays would be flattened by unnest: array columns travel
-	 * as text[] of array literals and are cast back.
-	 */
-	if (prop->kind == PROP_ARRAY || !OidIsValid(prop->arraytypid))
+	if (column_as_text(prop))
 	{
-		Oid			typoutput;
-		bool		varlena;
-
+		/* unnest would flatten arrays of arrays: send array literals */
 		getTypeOutputInfo(prop->typid, &typoutput, &varlena);
 		elemtype = TEXTOID;
 		arraytype = TEXTARRAYOID;
-		foreach(lc, g->rows)
-		{
-			ColValue   *v = &((ColValue *) lfirst(lc))[col];
-
-			nulls[i] = v->isnull;
-			elems[i++] = v->isnull ? (Datum) 0
-				: CStringGetTextDatum(OidOutputFunctionCall(typoutput, v->value));
-		}
 	}
 	else
 	{
 		elemtype = prop->kind == PROP_JSON ? JSONBOID : prop->typid;
 		arraytype = prop->kind == PROP_JSON ? JSONBARRAYOID : prop->arraytypid;
-		foreach(lc, g->rows)
-		{
-			ColValue   *v = &((ColValue *) lfirst(lc))[col];
+	}
+	for (r = 0; r < n; r++)
+	{
+		ColValue   *v = &cr->rows[r][col];
 
-			nulls[i] = v->isnull;
-			elems[i++] = v->value;
-		}
+		nulls[r] = !cr->has[r][col] || v->isnull;
+		elems[r] = nulls[r] ? (Datum) 0
+			: OidIsValid(typoutput) ? CStringGetTextDatum(OidOutputFunctionCall(typoutput, v->value))
+			: v->value;
+		jnode_append(json, v->json ? v->json : jnode_new(JN_NULL));
 	}
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
 	dims[0] = n;
-	qb_append_new_param(qb, arraytype,
-						PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs, elemtype,
-														   typlen, typbyval, typalign)),
-						false, NULL);
+	return qb_param(qb, arraytype,
+					PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs, elemtype,
+													   typlen, typbyval, typalign)),
+					false, json);
 }
 
-/* INSERT INTO rel AS t0 (cols) SELECT ... FROM unnest(...) | VALUES (...) */
+/* A value read from a text or jsonb carrier, cast back to the column type. */
 static void
-emit_insert(QueryBuilder *qb, IgnisModel *model, RowGroup *g, bool single_row,
+emit_carrier_cast(QueryBuilder *qb, IgnisProperty *prop)
+{
+	if (column_as_text(prop) || prop->kind == PROP_JSON)
+		appendStringInfo(&qb->sql, "::%s", prop->type_sql);
+}
+
+/*
+ * INSERT INTO rel AS t0 (columns) followed by, for one row, VALUES of one
+ * parameter per value; for rows with the same keys, a SELECT over
+ * ROWS FROM (unnest($1), unnest($2), ...), whose text does not depend on the
+ * row count; for rows with different keys, a VALUES list reading the same
+ * column arrays by position, with DEFAULT where a row lacks a key (one
+ * INSERT, so defaults and identities are assigned in input order).
+ */
+static void
+emit_insert(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, bool single_row,
 			bool should_return)
 {
-	int			i;
-	bool		first = true;
+	int			n = model->nprops;
+	int		   *param = palloc0(sizeof(int) * Max(n, 1));
+	int			i,
+				r;
 	int			ncols = 0;
+	bool		first = true;
 
-	for (i = 0; i < model->nprops; i++)
-		if (g->has[i])
+	for (i = 0; i < n; i++)
+		if (cr->any[i])
 			ncols++;
 	appendStringInfo(&qb->sql, "INSERT INTO %s AS t0", model->rel_sql);
 	if (ncols == 0)
@@ -433,79 +435,110 @@ emit_insert(QueryBuilder *qb, IgnisModel *model, RowGroup *g, bool single_row,
 		{
 			JNode	   *j = jnode_new(JN_NUMBER);
 
-			j->str = psprintf("%d", list_length(g->rows));
+			j->str = psprintf("%d", cr->nrows);
 			appendStringInfoString(&qb->sql, " SELECT FROM pg_catalog.generate_series(1, ");
-			qb_append_new_param(qb, INT4OID, Int32GetDatum(list_length(g->rows)), false, j);
+			qb_append_new_param(qb, INT4OID, Int32GetDatum(cr->nrows), false, j);
 			appendStringInfoChar(&qb->sql, ')');
 		}
 		emit_returning(qb, model, should_return);
 		return;
 	}
 	appendStringInfoString(&qb->sql, " (");
-	for (i = 0; i < model->nprops; i++)
-		if (g->has[i])
+	for (i = 0; i < n; i++)
+		if (cr->any[i])
 		{
 			appendStringInfo(&qb->sql, "%s%s", first ? "" : ", ", model->props[i].column_sql);
 			first = false;
 		}
 	appendStringInfoChar(&qb->sql, ')');
 
-	first = true;
 	if (single_row)
 	{
-		ColValue   *row = linitial(g->rows);
+		ColValue   *row = cr->rows[0];
 
 		appendStringInfoString(&qb->sql, " VALUES (");
-		for (i = 0; i < model->nprops; i++)
+		first = true;
+		for (i = 0; i < n; i++)
 		{
 			IgnisProperty *prop = &model->props[i];
 
-			if (!g->has[i])
+			if (!cr->any[i])
 				continue;
 			if (!first)
 				appendStringInfoString(&qb->sql, ", ");
 			first = false;
 			qb_append_new_param(qb, prop->kind == PROP_JSON ? JSONBOID : prop->typid,
-								row[i].value, row[i].isnull, NULL);
+								row[i].value, row[i].isnull, row[i].json);
 			if (prop->kind == PROP_JSON)
 				appendStringInfoString(&qb->sql, "::pg_catalog.json");
 		}
 		appendStringInfoChar(&qb->sql, ')');
+		emit_returning(qb, model, should_return);
+		return;
 	}
-	else
+
+	if (cr->uniform)
 	{
 		appendStringInfoString(&qb->sql, " SELECT ");
-		for (i = 0; i < model->nprops; i++)
+		first = true;
+		for (i = 0; i < n; i++)
 		{
-			IgnisProperty *prop = &model->props[i];
-
-			if (!g->has[i])
+			if (!cr->any[i])
 				continue;
 			appendStringInfo(&qb->sql, "%su.c%d", first ? "" : ", ", i);
-			if (prop->kind == PROP_ARRAY || !OidIsValid(prop->arraytypid) ||
-				prop->kind == PROP_JSON)
-				appendStringInfo(&qb->sql, "::%s", prop->type_sql);
+			emit_carrier_cast(qb, &model->props[i]);
 			first = false;
 		}
 		appendStringInfoString(&qb->sql, " FROM ROWS FROM (");
 		first = true;
-		for (i = 0; i < model->nprops; i++)
+		for (i = 0; i < n; i++)
 		{
-			if (!g->has[i])
+			if (!cr->any[i])
 				continue;
 			appendStringInfoString(&qb->sql, first ? "pg_catalog.unnest(" : ", pg_catalog.unnest(");
-			first = false;
-			emit_column_array(qb, &model->props[i], g, i);
+			qb_append_param(qb, column_array_param(qb, &model->props[i], cr, i));
 			appendStringInfoChar(&qb->sql, ')');
+			first = false;
 		}
 		appendStringInfoString(&qb->sql, ") AS u(");
 		first = true;
-		for (i = 0; i < model->nprops; i++)
+		for (i = 0; i < n; i++)
 		{
-			if (!g->has[i])
+			if (!cr->any[i])
 				continue;
 			appendStringInfo(&qb->sql, "%sc%d", first ? "" : ", ", i);
 			first = false;
+		}
+		appendStringInfoChar(&qb->sql, ')');
+		emit_returning(qb, model, should_return);
+		return;
+	}
+
+	for (i = 0; i < n; i++)
+		if (cr->any[i])
+			param[i] = column_array_param(qb, &model->props[i], cr, i);
+	appendStringInfoString(&qb->sql, " VALUES ");
+	for (r = 0; r < cr->nrows; r++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		appendStringInfoString(&qb->sql, r ? ", (" : "(");
+		first = true;
+		for (i = 0; i < n; i++)
+		{
+			if (!cr->any[i])
+				continue;
+			if (!first)
+				appendStringInfoString(&qb->sql, ", ");
+			first = false;
+			if (!cr->has[r][i])
+			{
+				appendStringInfoString(&qb->sql, "DEFAULT");
+				continue;
+			}
+			appendStringInfoChar(&qb->sql, '(');
+			qb_append_param(qb, param[i]);
+			appendStringInfo(&qb->sql, ")[%d]", r + 1);
+			emit_carrier_cast(qb, &model->props[i]);
 		}
 		appendStringInfoChar(&qb->sql, ')');
 	}
@@ -519,12 +552,11 @@ do_create(FunctionCallInfo fcinfo, bool all)
 	const char *fname = all ? "ignis.create_all" : "ignis.create";
 	IgnisOptions opts;
 	JNode	   *data;
-	List	   *groups = NIL;
+	CreateRows	cr;
 	QueryBuilder qb;
 	StringInfoData path;
-	bool	   *has;
-	int			i,
-				nrows;
+	int			n = model->nprops;
+	int			r;
 
 	ignis_check_scope(model, all ? OP_CREATE_ALL : OP_CREATE, all ? "create_all" : "create");
 	data = data_arg(fcinfo, 1);
@@ -539,79 +571,39 @@ do_create(FunctionCallInfo fcinfo, bool all)
 	if (!all)
 		check_data_object(data, "data");
 
-	nrows = all ? data->n : 1;
-	if (nrows == 0)
+	memset(&cr, 0, sizeof(cr));
+	cr.nrows = all ? data->n : 1;
+	if (cr.nrows == 0)
 	{
 		/* D22: nothing to insert, nothing executed */
 		PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(opts.should_return
 																	  ? "{\"count\": 0, \"data\": []}"
 																	  : "{\"count\": 0, \"data\": null}")));
 	}
-	has = palloc(sizeof(bool) * Max(model->nprops, 1));
-	for (i = 0; i < nrows; i++)
+	cr.rows = palloc(sizeof(ColValue *) * cr.nrows);
+	cr.has = palloc(sizeof(bool *) * cr.nrows);
+	cr.any = palloc0(sizeof(bool) * Max(n, 1));
+	cr.uniform = true;
+	for (r = 0; r < cr.nrows; r++)
 	{
-		JNode	   *row = all ? data->items[i] : data;
-		int			old = all ? errpath_push_index(&path, i) : path.len;
-		ColValue   *vals;
-		RowGroup   *g;
+		int			old = all ? errpath_push_index(&path, r) : path.len;
+		int			i;
 
 		CHECK_FOR_INTERRUPTS();
-		memset(has, 0, sizeof(bool) * Max(model->nprops, 1));
-		vals = convert_row(model, row, has, &path);
-		g = find_group(&groups, has, model->nprops);
-		g->rows = lappend(g->rows, vals);
-		g->positions = lappend_int(g->positions, i + 1);
+		cr.has[r] = palloc0(sizeof(bool) * Max(n, 1));
+		cr.rows[r] = convert_row(model, all ? data->items[r] : data, cr.has[r], &path);
+		for (i = 0; i < n; i++)
+			cr.any[i] |= cr.has[r][i];
+		if (r > 0 && memcmp(cr.has[r], cr.has[0], sizeof(bool) * n) != 0)
+			cr.uniform = false;
 		errpath_pop(&path, old);
 	}
 
 	qb_init(&qb);
-	if (list_length(groups) == 1)
-	{
-		appendStringInfoString(&qb.sql, "WITH w AS (");
-		emit_insert(&qb, model, linitial(groups), !all, opts.should_return);
-		appendStringInfoChar(&qb.sql, ')');
-		emit_result(&qb, model, all ? RESULT_MANY_INPUT : RESULT_ONE, opts.should_return);
-	}
-	else
-	{
-		/* several key sets: one INSERT each, rows put back in input order */
-		ListCell   *lc;
-		int			k = 0;
-
-		appendStringInfoString(&qb.sql, "WITH ");
-		foreach(lc, groups)
-		{
-			appendStringInfo(&qb.sql, "%sw%d AS (", k ? ", " : "", k);
-			emit_insert(&qb, model, lfirst(lc), false, opts.should_return);
-			appendStringInfoChar(&qb.sql, ')');
-			k++;
-		}
-		appendStringInfoString(&qb.sql, ", w AS (");
-		k = 0;
-		foreach(lc, groups)
-		{
-			RowGroup   *g = lfirst(lc);
-			Datum	   *pos = palloc(sizeof(Datum) * list_length(g->positions));
-			ListCell   *pc;
-			int			n = 0;
-
-			foreach(pc, g->positions)
-				pos[n++] = Int32GetDatum(lfirst_int(pc));
-			appendStringInfo(&qb.sql,
-							 "%sSELECT p.pos AS \"?p\", v.* FROM (SELECT pg_catalog.row_number() OVER () AS \"?rn\", w%d.* FROM w%d) v"
-							 " JOIN pg_catalog.unnest(",
-							 k ? " UNION ALL " : "", k, k);
-			qb_append_new_param(&qb, INT4ARRAYOID,
-								PointerGetDatum(construct_array(pos, n, INT4OID, 4, true,
-																TYPALIGN_INT)),
-								false, NULL);
-			appendStringInfoString(&qb.sql,
-								   ") WITH ORDINALITY AS p(pos, rn) ON p.rn OPERATOR(pg_catalog.=) v.\"?rn\"");
-			k++;
-		}
-		appendStringInfoChar(&qb.sql, ')');
-		emit_result(&qb, model, RESULT_MANY_POSITION, opts.should_return);
-	}
+	appendStringInfoString(&qb.sql, "WITH w AS (");
+	emit_insert(&qb, model, &cr, !all, opts.should_return);
+	appendStringInfoChar(&qb.sql, ')');
+	emit_result(&qb, model, all ? RESULT_MANY_INPUT : RESULT_ONE, opts.should_return);
 	PG_RETURN_DATUM(ignis_run(&qb, &opts, fname, model, false));
 }
 
@@ -820,7 +812,7 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 		if (paths[i] == NIL)
 		{
 			qb_append_new_param(qb, prop->kind == PROP_JSON ? JSONBOID : prop->typid,
-								whole[i].value, whole[i].isnull, NULL);
+								whole[i].value, whole[i].isnull, whole[i].json);
 			if (prop->kind == PROP_JSON)
 				appendStringInfoString(&qb->sql, "::pg_catalog.json");
 			continue;
@@ -838,22 +830,15 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 			appendStringInfoString(&qb->sql, "ignis._set_path(");
 		appendStringInfoString(&qb->sql, "COALESCE(NULLIF(");
 		if (has_whole[i])
-			qb_append_new_param(qb, JSONBOID, whole[i].value, whole[i].isnull, NULL);
+			qb_append_new_param(qb, JSONBOID, whole[i].value, whole[i].isnull, whole[i].json);
 		else
 			appendStringInfo(&qb->sql, prop->kind == PROP_JSON ? "t0.%s::pg_catalog.jsonb" : "t0.%s",
 							 prop->column_sql);
 		appendStringInfoString(&qb->sql, ", 'null'::pg_catalog.jsonb), '{}'::pg_catalog.jsonb)");
 		for (k = 0; k < np; k++)
 		{
-			Datum	   *elems = palloc(sizeof(Datum) * list_length(sorted[k]->components));
-			int			m = 0;
-
-			foreach(lc, sorted[k]->components)
-				elems[m++] = CStringGetTextDatum((char *) lfirst(lc));
 			appendStringInfoString(&qb->sql, ", ");
-			qb_append_new_param(qb, TEXTARRAYOID,
-								PointerGetDatum(construct_array(elems, m, TEXTOID, -1, false,
-																TYPALIGN_INT)), false, NULL);
+			qb_append_param(qb, qb_path_param(qb, sorted[k]->components));
 			appendStringInfoString(&qb->sql, ", ");
 			qb_append_new_param(qb, JSONBOID, JsonbPGetDatum(jnode_to_jsonb(sorted[k]->value)),
 								false, sorted[k]->value);
