@@ -469,6 +469,7 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, bool registering
 		prop->typmod = att->atttypmod;
 		prop->generated = att->attgenerated != '\0';
 		prop->skewed = column_is_skewed(relid, att->attnum);
+		prop->cxt = cxt;
 		if (explicit)
 			for (j = 0; j < explicit->n; j++)
 				if (explicit->items[j]->type == JN_STRING &&

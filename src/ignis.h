@@ -22,6 +22,7 @@
 #include "postgres.h"
 
 #include "access/attnum.h"
+#include "fmgr.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
@@ -130,6 +131,9 @@ typedef struct IgnisProperty
 	bool		hidden;
 	bool		generated;		/* generated column (not writable) */
 	bool		skewed;			/* statistics show a dominant value (plan_cache.c) */
+	MemoryContext cxt;			/* the model's context */
+	FmgrInfo   *input[2];		/* cached input functions: type, element type */
+	Oid			ioparam[2];
 } IgnisProperty;
 
 typedef struct IgnisRelationDef
@@ -215,6 +219,8 @@ extern bool where_is_empty(WhereExpr *expr);
 extern bool where_emit(QueryBuilder *qb, WhereExpr *expr, const char *alias);
 extern Datum ignis_convert_scalar(IgnisProperty *prop, Oid typid, JNode *value,
 								  const char *path);
+extern Datum ignis_convert_scalar_at(IgnisProperty *prop, Oid typid, JNode *value,
+									 const char *path, int index);
 extern void ignis_check_depth(int depth, const char *path);
 extern void ignis_check_id(IgnisModel *model, const char *id);
 extern bool where_is_operator_object(JNode *obj);

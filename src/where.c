@@ -167,6 +167,7 @@ ignis_check_depth(int depth, const char *path)
 typedef struct ConvertContext
 {
 	const char *path;
+	int			index;			/* >= 0: path[index] */
 } ConvertContext;
 
 static void
@@ -174,19 +175,55 @@ convert_error_callback(void *arg)
 {
 	ConvertContext *cc = (ConvertContext *) arg;
 
-	errcontext("ignis: converting the value at %s", cc->path);
+	if (cc->index >= 0)
+		errcontext("ignis: converting the value at %s[%d]", cc->path, cc->index);
+	else
+		errcontext("ignis: converting the value at %s", cc->path);
+}
+
+/*
+ * The input function of a property's type (slot 0) or element type (slot
+ * 1), looked up once and kept with the model; other types are looked up.
+ */
+static FmgrInfo *
+input_function(IgnisProperty *prop, Oid typid, Oid *ioparam, FmgrInfo *local)
+{
+	int			slot = typid == prop->typid ? 0 : typid == prop->elemtypid ? 1 : -1;
+	Oid			typinput;
+
+	if (slot >= 0 && prop->input[slot] != NULL)
+	{
+		*ioparam = prop->ioparam[slot];
+		return prop->input[slot];
+	}
+	getTypeInputInfo(typid, &typinput, ioparam);
+	if (slot < 0 || prop->cxt == NULL)
+	{
+		fmgr_info(typinput, local);
+		return local;
+	}
+	{
+		FmgrInfo   *fn = MemoryContextAlloc(prop->cxt, sizeof(FmgrInfo));
+
+		fmgr_info_cxt(typinput, fn, prop->cxt);
+		prop->ioparam[slot] = *ioparam;
+		prop->input[slot] = fn;
+		return fn;
+	}
 }
 
 /*
  * Convert a JSON scalar to a value of typid through the type's input
  * function, without typmod (D40).  Errors of the input function (22P02 ...)
- * propagate with the path as context.
+ * propagate with the path (path[index] when index >= 0) as context.
  */
 Datum
-ignis_convert_scalar(IgnisProperty *prop, Oid typid, JNode *value, const char *path)
+ignis_convert_scalar_at(IgnisProperty *prop, Oid typid, JNode *value, const char *path,
+						int index)
 {
-	Oid			typinput;
-	Oid			typioparam;
+	FmgrInfo	local;
+	FmgrInfo   *fn;
+	Oid			ioparam;
 	ConvertContext cc;
 	ErrorContextCallback errcb;
 	Datum		result;
@@ -195,17 +232,27 @@ ignis_convert_scalar(IgnisProperty *prop, Oid typid, JNode *value, const char *p
 	if (text == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("ignis: expected a string, number or boolean, not %s, at %s",
-						jnode_type_name(value), path)));
-	getTypeInputInfo(typid, &typinput, &typioparam);
+				 index >= 0
+				 ? errmsg("ignis: expected a string, number or boolean, not %s, at %s[%d]",
+						  jnode_type_name(value), path, index)
+				 : errmsg("ignis: expected a string, number or boolean, not %s, at %s",
+						  jnode_type_name(value), path)));
+	fn = input_function(prop, typid, &ioparam, &local);
 	cc.path = path;
+	cc.index = index;
 	errcb.callback = convert_error_callback;
 	errcb.arg = &cc;
 	errcb.previous = error_context_stack;
 	error_context_stack = &errcb;
-	result = OidInputFunctionCall(typinput, text, typioparam, -1);
+	result = InputFunctionCall(fn, text, ioparam, -1);
 	error_context_stack = errcb.previous;
 	return result;
+}
+
+Datum
+ignis_convert_scalar(IgnisProperty *prop, Oid typid, JNode *value, const char *path)
+{
+	return ignis_convert_scalar_at(prop, typid, value, path, -1);
 }
 
 static Operand
@@ -581,7 +628,6 @@ parse_in(EntryCtx *ec, JNode *v, bool negate, const char *path)
 	for (i = 0; i < v->n; i++)
 	{
 		JNode	   *item = v->items[i];
-		StringInfoData p;
 
 		CHECK_FOR_INTERRUPTS();
 		if (item->type == JN_NULL)
@@ -589,19 +635,17 @@ parse_in(EntryCtx *ec, JNode *v, bool negate, const char *path)
 			with_null = true;
 			continue;
 		}
-		initStringInfo(&p);
-		appendStringInfoString(&p, path);
-		errpath_push_index(&p, i);
 		if (ec->target == TGT_DOC)
 			elems[n] = JsonbPGetDatum(jnode_to_jsonb(item));
 		else if (!is_scalar(item))
-			invalid(p.data, "list elements must be scalars, not %s", jnode_type_name(item));
+			invalid(psprintf("%s[%d]", path, i), "list elements must be scalars, not %s",
+					jnode_type_name(item));
 		else if (ec->target == TGT_JSON_TEXT && ec->numeric)
-			elems[n] = entry_operand(ec, item, p.data).value;
+			elems[n] = entry_operand(ec, item, psprintf("%s[%d]", path, i)).value;
 		else if (ec->target == TGT_JSON_TEXT)
 			elems[n] = CStringGetTextDatum(jnode_scalar_text(item));
 		else
-			elems[n] = ignis_convert_scalar(ec->prop, elemtype, item, p.data);
+			elems[n] = ignis_convert_scalar_at(ec->prop, elemtype, item, path, i);
 		jnode_append(json, ec->target == TGT_JSON_TEXT && !ec->numeric &&
 					 item->type != JN_STRING ? jnode_string(jnode_scalar_text(item)) : item);
 		n++;
