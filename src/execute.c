@@ -6,6 +6,8 @@
 #include "ignis.h"
 
 #include "executor/spi.h"
+#include "jit/jit.h"
+#include "utils/guc.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
@@ -28,11 +30,28 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 		elog(ERROR, "ignis: SPI_connect failed");
 
 	plan = plan_cache_get(qb->sql.data, qb->nparams, qb->types, qb->custom_plan);
-	if (plan)
-		rc = SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 1);
+
+	/*
+	 * A generic plan costs LIMIT $n as a tenth of the table, which can push
+	 * a 20-row page over jit_above_cost and compile it on every call.  Pages
+	 * of JSON do not profit from JIT: unless ignis.jit allows it, plans are
+	 * made with jit off (the setting is restored on return or error).
+	 */
+	if (!ignis_allow_jit && jit_enabled)
+	{
+		int			nestlevel = NewGUCNestLevel();
+
+		(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+		rc = plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 1)
+			: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
+									qb->nulls, read_only, 1);
+		AtEOXact_GUC(true, nestlevel);
+	}
 	else
-		rc = SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
-								   qb->nulls, read_only, 1);
+		rc = plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 1)
+			: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
+									qb->nulls, read_only, 1);
 	if (rc < 0)
 		elog(ERROR, "ignis: executing the statement failed: %s", SPI_result_code_string(rc));
 

@@ -15,6 +15,7 @@ int			ignis_plan_cache_size = 256;
 int			ignis_plan_mode = IGNIS_PLAN_AUTO;
 int			ignis_max_where_depth = 1000;
 int			ignis_count_exact_threshold = 10000;
+bool		ignis_allow_jit = false;
 
 static const struct config_enum_entry plan_mode_options[] = {
 	{"auto", IGNIS_PLAN_AUTO, false},
@@ -49,6 +50,10 @@ _PG_init(void)
 							"countStrategy \"estimated\": exact count when the planner expects at most this many rows.",
 							NULL, &ignis_count_exact_threshold, 10000, 0, INT_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("ignis.jit",
+							 "Allow JIT compilation of ignis statements (off: plans are made with jit off).",
+							 NULL, &ignis_allow_jit, false,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("ignis");
 #else

@@ -38,6 +38,7 @@ extern int	ignis_plan_cache_size;
 extern int	ignis_plan_mode;
 extern int	ignis_max_where_depth;
 extern int	ignis_count_exact_threshold;
+extern bool ignis_allow_jit;
 
 #define IGNIS_PLAN_AUTO		0
 #define IGNIS_PLAN_CUSTOM	1
