@@ -106,6 +106,7 @@ step_tap() {
     local pgxs_dir out=$ROOT/log/tap.out rc p f runas=()
     pgxs_dir=$(dirname "$("$PG_CONFIG" --pgxs)")/../..
     # initdb refuses to run as root: run the TAP tests as the postgres user
+    rm -rf "$ROOT/tmp_check"   # data directories a failed earlier run left behind
     if [ "$(id -u)" -eq 0 ]; then
         chmod -R a+rX "$ROOT"
         mkdir -p "$ROOT/tmp_check" && chown postgres "$ROOT/tmp_check"

@@ -52,3 +52,13 @@ SELECT err($q$SELECT ignis.find('Post', '{"where": {"title.x": 1}}')$q$);       
 SELECT err($q$SELECT ignis.find('Post', '{"where": {"meta.x": 1}}')$q$);                               -- → error 42703
 SELECT err($q$SELECT ignis.find('Post', '{"where": {"metadata.": 1}}')$q$);                            -- → error 22023
 SELECT err($q$SELECT ignis.find('Post', '{"where": {"metadata.priority": {"gt": 1, "like": "h%"}}}')$q$);  -- → error 22023
+
+-- A whole json (not jsonb) property orders by jsonb ordering, like a JSON
+-- path does (read.md §3.3): objects > arrays > strings here.
+BEGIN;
+CREATE TABLE public.json_docs (id integer PRIMARY KEY, doc json);
+INSERT INTO public.json_docs VALUES (1, '"text"'), (2, '{"a": 1}'), (3, '[1, 2]'), (4, NULL);
+SELECT ignis.register_model('JsonDoc', 'public.json_docs') ->> 'name' AS model;
+SELECT ignis.find('JsonDoc', '{"order": ["doc DESC"], "fields": ["id"]}');   -- → [{"id": 4}, {"id": 2}, {"id": 3}, {"id": 1}]
+SELECT ignis.find('JsonDoc', '{"order": "doc", "fields": ["id"]}');          -- → [{"id": 1}, {"id": 3}, {"id": 2}, {"id": 4}]
+ROLLBACK;

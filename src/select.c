@@ -59,7 +59,9 @@ emit_order(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool one)
 			}
 			else
 			{
-				appendStringInfo(&qb->sql, "%s.%s", alias, prop->column_sql);
+				/* json has no ordering: whole json documents order as jsonb */
+				appendStringInfo(&qb->sql, prop->kind == PROP_JSON ? "%s.%s::pg_catalog.jsonb" : "%s.%s",
+								 alias, prop->column_sql);
 				if (oi->prop == model->pk)
 					pk_seen = true;
 			}
