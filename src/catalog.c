@@ -398,8 +398,7 @@ column_is_skewed(Oid relid, AttrNumber attnum)
  * this also validates a registration.  Relations are attached by the caller.
  */
 IgnisModel *
-ignis_model_build(const char *name, Oid relid, JNode *settings, bool registering,
-				  MemoryContext cxt)
+ignis_model_build(const char *name, Oid relid, JNode *settings, MemoryContext cxt)
 {
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	IgnisModel *model = palloc0(sizeof(IgnisModel));
@@ -671,7 +670,7 @@ load_model(const char *name)
 																	 SPI_tuptable->tupdesc,
 																	 2, &isnull)));
 		MemoryContextSwitchTo(old);
-		model = ignis_model_build(name, relid, settings, false, cxt);
+		model = ignis_model_build(name, relid, settings, cxt);
 		load_relations(model);
 	}
 	PG_CATCH();

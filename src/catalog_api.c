@@ -25,7 +25,6 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
-extern IgnisModel *ignis_model_arg(FunctionCallInfo fcinfo, int argno);
 
 static const char *const settings_keys[] = {
 	"naming", "properties", "primaryKey", "hiddenProperties", "defaultFilter",
@@ -382,7 +381,7 @@ ignis_register_model(PG_FUNCTION_ARGS)
 				 errhint("Remove it first with ignis.unregister_model('%s').", name)));
 
 	norm = normalise_settings(settings);
-	model = ignis_model_build(name, relid, norm, true, CurrentMemoryContext);
+	model = ignis_model_build(name, relid, norm, CurrentMemoryContext);
 
 	/* resolve the primary key: explicit, or the table's single-column key */
 	if (jnode_get(norm, "primaryKey") == NULL)

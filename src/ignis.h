@@ -175,7 +175,7 @@ typedef struct IgnisModel
 extern IgnisModel *ignis_model_get(const char *name);
 extern IgnisModel *ignis_model_get_text(text *name);
 extern IgnisModel *ignis_model_build(const char *name, Oid relid, JNode *settings,
-									 bool registering, MemoryContext cxt);
+									 MemoryContext cxt);
 extern int	ignis_model_find_prop(IgnisModel *model, const char *name);
 extern IgnisRelationDef *ignis_model_find_rel(IgnisModel *model, const char *name);
 extern void ignis_cache_reset(void);
@@ -345,5 +345,7 @@ extern void ignis_check_scope(IgnisModel *model, IgnisOp op, const char *opname)
 extern Datum ignis_run(QueryBuilder *qb, IgnisOptions *opts, const char *fname,
 					   IgnisModel *model, bool read_only);
 extern JNode *ignis_arg_object(Jsonb *arg, const char *argname);
+extern IgnisModel *ignis_model_arg(FunctionCallInfo fcinfo, int argno);
+extern char *ignis_id_arg(FunctionCallInfo fcinfo, int argno);
 
 #endif							/* IGNIS_H */

@@ -18,8 +18,6 @@
 
 #define ARG_JSONB(n) (PG_ARGISNULL(n) ? NULL : PG_GETARG_JSONB_P(n))
 
-IgnisModel *ignis_model_arg(FunctionCallInfo fcinfo, int argno);
-char	   *ignis_id_arg(FunctionCallInfo fcinfo, int argno);
 
 /* The model named by argument argno; SQL NULL is 22004. */
 IgnisModel *

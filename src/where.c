@@ -547,16 +547,10 @@ parse_equality(EntryCtx *ec, JNode *v, bool negate, const char *path)
 
 			for (i = 0; i < arr->n; i++)
 			{
-				int			old;
-				StringInfoData p;
-
-				initStringInfo(&p);
-				appendStringInfoString(&p, path);
-				old = errpath_push_index(&p, i);
-				(void) old;
 				nulls[i] = arr->items[i]->type == JN_NULL;
 				elems[i] = nulls[i] ? (Datum) 0
-					: ignis_convert_scalar(ec->prop, ec->prop->elemtypid, arr->items[i], p.data);
+					: ignis_convert_scalar_at(ec->prop, ec->prop->elemtypid, arr->items[i],
+											  path, i);
 			}
 			e = new_cond(ec, negate ? C_NEQ : C_EQ);
 			e->operands[0] = operand_array(ec->prop->typid, ec->prop->elemtypid, elems,

@@ -26,8 +26,6 @@
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
 
-extern IgnisModel *ignis_model_arg(FunctionCallInfo fcinfo, int argno);
-extern char *ignis_id_arg(FunctionCallInfo fcinfo, int argno);
 
 #define ARG_JSONB(n) (PG_ARGISNULL(n) ? NULL : PG_GETARG_JSONB_P(n))
 
