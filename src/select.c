@@ -265,7 +265,7 @@ select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range, bool sing
 	appendStringInfo(&qb->sql,
 					 "SELECT pg_catalog.jsonb_build_object('data', COALESCE(d.data, '[]'::pg_catalog.json),"
 					 " 'range', pg_catalog.jsonb_build_object('start', $%d::pg_catalog.int8,"
-					 " 'end', CASE WHEN d.n > 0 THEN $%d::pg_catalog.int8 + d.n - 1 ELSE $%d::pg_catalog.int8 END,"
+					 " 'end', CASE WHEN d.n OPERATOR(pg_catalog.>) 0 THEN $%d::pg_catalog.int8 OPERATOR(pg_catalog.+) d.n OPERATOR(pg_catalog.-) 1 ELSE $%d::pg_catalog.int8 END,"
 					 " 'total', c.total%s%s%s))"
 					 " FROM (SELECT pg_catalog.json_agg(r) AS data, pg_catalog.count(*) AS n FROM (%s) r) d,",
 					 off, off, off,
