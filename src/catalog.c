@@ -30,6 +30,7 @@
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "utils/array.h"
+#include "utils/datum.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -366,30 +367,41 @@ fill_type_info(IgnisProperty *prop)
 }
 
 /*
- * Does the column have a dominant value?  True when ANALYZE found at least
+ * Does the column have dominant values?  True when ANALYZE found at least
  * two most-common values and the first covers 10% of the rows or more and
  * five times the last one: comparing such a column with a parameter is where
- * a generic plan goes wrong (docs/design.md).
+ * a generic plan goes wrong (docs/design.md).  The values covering 10% or
+ * more are kept: a comparison with one of them is planned apart from a
+ * comparison with any other value (plan_cache.c).
  */
-static bool
-column_is_skewed(Oid relid, AttrNumber attnum)
+static void
+load_skew(IgnisProperty *prop, Oid relid)
 {
 	HeapTuple	tup = SearchSysCache3(STATRELATTINH, ObjectIdGetDatum(relid),
-									  Int16GetDatum(attnum), BoolGetDatum(false));
+									  Int16GetDatum(prop->attnum), BoolGetDatum(false));
 	AttStatsSlot sslot;
-	bool		skewed = false;
+	int16		typlen;
+	bool		typbyval;
+	int			i;
 
 	if (!HeapTupleIsValid(tup))
-		return false;
-	if (get_attstatsslot(&sslot, tup, STATISTIC_KIND_MCV, InvalidOid, ATTSTATSSLOT_NUMBERS))
+		return;
+	if (get_attstatsslot(&sslot, tup, STATISTIC_KIND_MCV, InvalidOid,
+						 ATTSTATSSLOT_VALUES | ATTSTATSSLOT_NUMBERS))
 	{
 		if (sslot.nnumbers >= 2 && sslot.numbers[0] >= 0.1 &&
-			sslot.numbers[0] >= 5 * sslot.numbers[sslot.nnumbers - 1])
-			skewed = true;
+			sslot.numbers[0] >= 5 * sslot.numbers[sslot.nnumbers - 1] &&
+			sslot.valuetype == prop->typid)
+		{
+			get_typlenbyval(sslot.valuetype, &typlen, &typbyval);
+			prop->skewed = true;
+			prop->common = palloc(sizeof(Datum) * sslot.nvalues);
+			for (i = 0; i < sslot.nvalues && sslot.numbers[i] >= 0.1; i++)
+				prop->common[prop->ncommon++] = datumCopy(sslot.values[i], typbyval, typlen);
+		}
 		free_attstatsslot(&sslot);
 	}
 	ReleaseSysCache(tup);
-	return skewed;
 }
 
 /*
@@ -467,8 +479,8 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, MemoryContext cx
 		prop->typid = att->atttypid;
 		prop->typmod = att->atttypmod;
 		prop->generated = att->attgenerated != '\0';
-		prop->skewed = column_is_skewed(relid, att->attnum);
 		prop->cxt = cxt;
+		load_skew(prop, relid);
 		if (explicit)
 			for (j = 0; j < explicit->n; j++)
 				if (explicit->items[j]->type == JN_STRING &&
@@ -477,6 +489,7 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, MemoryContext cx
 		if (pname == NULL)
 			pname = camel ? ignis_camel_case(prop->column) : prop->column;
 		prop->name = pstrdup(pname);
+		prop->name_sql = ignis_quote_ident(prop->name);
 		fill_type_info(prop);
 		for (j = 0; j < model->nprops; j++)
 			if (strcmp(model->props[j].name, prop->name) == 0)

@@ -7,7 +7,6 @@
 
 #include "executor/spi.h"
 #include "jit/jit.h"
-#include "utils/guc.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
@@ -29,24 +28,30 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "ignis: SPI_connect failed");
 
-	plan = plan_cache_get(qb->sql.data, qb->nparams, qb->types, qb->custom_plan);
+	plan = plan_cache_get(qb->sql.data, qb->plan_class.data, qb->nparams, qb->types);
 
 	/*
 	 * A generic plan costs LIMIT $n as a tenth of the table, which can push
 	 * a 20-row page over jit_above_cost and compile it on every call.  Pages
 	 * of JSON do not profit from JIT: unless ignis.jit allows it, plans are
-	 * made with jit off (the setting is restored on return or error).
+	 * made with JIT disabled.  The planner reads jit_enabled directly; it is
+	 * switched off around the call and restored on return and on error
+	 * (cheaper than a GUC nest level on every call).
 	 */
 	if (!ignis_allow_jit && jit_enabled)
 	{
-		int			nestlevel = NewGUCNestLevel();
-
-		(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
-		rc = plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 1)
-			: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
-									qb->nulls, read_only, 1);
-		AtEOXact_GUC(true, nestlevel);
+		jit_enabled = false;
+		PG_TRY();
+		{
+			rc = plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 1)
+				: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
+										qb->nulls, read_only, 1);
+		}
+		PG_FINALLY();
+		{
+			jit_enabled = true;
+		}
+		PG_END_TRY();
 	}
 	else
 		rc = plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 1)
@@ -83,6 +88,8 @@ ignis_run(QueryBuilder *qb, IgnisOptions *opts, const char *fname, IgnisModel *m
 
 	options_log(opts, fname, model, qb);
 	result = ignis_execute(qb, read_only, &isnull);
+	if (isnull && qb->single_row)
+		return DirectFunctionCall1(jsonb_in, CStringGetDatum("null"));
 	if (isnull)
 		elog(ERROR, "ignis: %s produced no result", fname);
 	return result;

@@ -131,7 +131,10 @@ typedef struct IgnisProperty
 	char	   *op_ns;			/* schema holding this type's operators */
 	bool		hidden;
 	bool		generated;		/* generated column (not writable) */
-	bool		skewed;			/* statistics show a dominant value (plan_cache.c) */
+	bool		skewed;			/* statistics show dominant values (plan_cache.c) */
+	int			ncommon;		/* the dominant values (frequency >= 10%) */
+	Datum	   *common;
+	char	   *name_sql;		/* quoted property name (column alias) */
 	MemoryContext cxt;			/* the model's context */
 	FmgrInfo   *input[2];		/* cached input functions: type, element type */
 	Oid			ioparam[2];
@@ -198,7 +201,8 @@ typedef struct QueryBuilder
 	char	   *nulls;
 	JNode	  **json;			/* the value as JSON, for build_query / log */
 	int			next_alias;
-	bool		custom_plan;	/* compares a skewed column with a parameter */
+	StringInfoData plan_class;	/* per skewed comparison: common or rare value */
+	bool		single_row;		/* no row means JSON null (find_one, find_by_id) */
 } QueryBuilder;
 
 extern void qb_init(QueryBuilder *qb);
@@ -291,8 +295,8 @@ extern void select_build_rows_of(QueryBuilder *qb, IgnisModel *model, WhereExpr 
  * Plan cache and execution (plan_cache.c, execute.c)
  * ---------------------------------------------------------------------------
  */
-extern SPIPlanPtr plan_cache_get(const char *sql, int nargs, Oid *argtypes,
-								 bool custom_plan);
+extern SPIPlanPtr plan_cache_get(const char *sql, const char *plan_class, int nargs,
+								 Oid *argtypes);
 extern int64 ignis_planned_rows(QueryBuilder *qb);
 extern void plan_cache_reset(void);
 extern Jsonb *plan_cache_stats_jsonb(void);

@@ -10,9 +10,11 @@
  *
  * Generic plans: a prepared statement may switch to a generic plan after
  * five executions, which is a trap on skewed columns.  ignis.plan_mode
- * chooses: "auto" forces custom plans for statements that compare a column
- * whose statistics show a dominant value (catalog.c, skewed) with a
- * parameter, and lets PostgreSQL decide for the rest,
+ * chooses: "auto" lets PostgreSQL decide (honouring plan_cache_mode), but a
+ * statement comparing a column that has dominant values (catalog.c) is
+ * cached once per class of value (one of the dominant values, or another),
+ * so the plan PostgreSQL settles on for the common value never serves a
+ * rare one;
  * "force_custom_plan" replans with the actual values every time (parse and
  * analysis are still cached), "force_generic_plan" plans once, and "off"
  * disables caching altogether.
@@ -31,8 +33,9 @@
 
 typedef struct PlanEntry
 {
-	uint64		key;			/* hash of mode + statement text */
+	uint64		key;			/* hash of mode + value class + statement text */
 	char	   *sql;			/* the text, compared on every hit */
+	char	   *plan_class;		/* value classes of skewed comparisons */
 	int			mode;
 	SPIPlanPtr	plan;
 	dlist_node	lru;
@@ -45,7 +48,7 @@ static uint64 stat_hits = 0;
 static uint64 stat_misses = 0;
 static uint64 stat_evictions = 0;
 static uint64 stat_uncached = 0;
-static uint64 stat_skew_custom = 0;	/* prepared custom-only because of skew */
+static uint64 stat_skew_entries = 0;	/* statements prepared per value class */
 
 static void
 plan_cache_create(void)
@@ -69,6 +72,7 @@ drop_entry(PlanEntry *entry)
 	dlist_delete(&entry->lru);
 	SPI_freeplan(entry->plan);
 	pfree(entry->sql);
+	pfree(entry->plan_class);
 	hash_search(plan_cache, &entry->key, HASH_REMOVE, NULL);
 }
 
@@ -99,19 +103,13 @@ cursor_options(int mode)
  * statement unprepared).
  */
 SPIPlanPtr
-plan_cache_get(const char *sql, int nargs, Oid *argtypes, bool custom_plan)
+plan_cache_get(const char *sql, const char *plan_class, int nargs, Oid *argtypes)
 {
 	uint64		key;
 	PlanEntry  *entry;
 	bool		found;
 	SPIPlanPtr	plan;
 	int			mode = ignis_plan_mode;
-
-	/* auto: statements comparing a skewed column are always custom-planned */
-	if (mode == IGNIS_PLAN_AUTO && custom_plan)
-		mode = IGNIS_PLAN_CUSTOM;
-	else
-		custom_plan = false;
 
 	if (mode == IGNIS_PLAN_NONE || ignis_plan_cache_size == 0)
 	{
@@ -122,8 +120,12 @@ plan_cache_get(const char *sql, int nargs, Oid *argtypes, bool custom_plan)
 		plan_cache_create();
 
 	key = hash_bytes_extended((const unsigned char *) sql, strlen(sql), (uint64) mode);
+	if (plan_class[0] != '\0')
+		key ^= hash_bytes_extended((const unsigned char *) plan_class, strlen(plan_class),
+								   key);
 	entry = hash_search(plan_cache, &key, HASH_FIND, NULL);
-	if (entry && entry->mode == mode && strcmp(entry->sql, sql) == 0)
+	if (entry && entry->mode == mode && strcmp(entry->sql, sql) == 0 &&
+		strcmp(entry->plan_class, plan_class) == 0)
 	{
 		stat_hits++;
 		dlist_move_tail(&plan_lru, &entry->lru);
@@ -133,8 +135,8 @@ plan_cache_get(const char *sql, int nargs, Oid *argtypes, bool custom_plan)
 		drop_entry(entry);		/* hash collision: replace */
 
 	stat_misses++;
-	if (custom_plan)
-		stat_skew_custom++;
+	if (plan_class[0] != '\0')
+		stat_skew_entries++;
 	plan = SPI_prepare_cursor(sql, nargs, argtypes, cursor_options(mode));
 	if (plan == NULL)
 		elog(ERROR, "ignis: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
@@ -149,6 +151,7 @@ plan_cache_get(const char *sql, int nargs, Oid *argtypes, bool custom_plan)
 	}
 	entry = hash_search(plan_cache, &key, HASH_ENTER, &found);
 	entry->sql = MemoryContextStrdup(plan_cache_cxt, sql);
+	entry->plan_class = MemoryContextStrdup(plan_cache_cxt, plan_class);
 	entry->mode = mode;
 	entry->plan = plan;
 	dlist_push_tail(&plan_lru, &entry->lru);
@@ -163,11 +166,11 @@ plan_cache_stats_jsonb(void)
 
 	json = psprintf("{\"entries\": %ld, \"capacity\": %d, \"hits\": " UINT64_FORMAT
 					", \"misses\": " UINT64_FORMAT ", \"evictions\": " UINT64_FORMAT
-					", \"uncached\": " UINT64_FORMAT ", \"skew_custom_plans\": " UINT64_FORMAT
+					", \"uncached\": " UINT64_FORMAT ", \"skew_class_entries\": " UINT64_FORMAT
 					", \"hit_rate\": %.6f}",
 					plan_cache ? (long) hash_get_num_entries(plan_cache) : 0L,
 					ignis_plan_cache_size, stat_hits, stat_misses, stat_evictions,
-					stat_uncached, stat_skew_custom,
+					stat_uncached, stat_skew_entries,
 					lookups ? (double) stat_hits / lookups : 0.0);
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));
 }

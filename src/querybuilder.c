@@ -109,6 +109,7 @@ qb_init(QueryBuilder *qb)
 {
 	memset(qb, 0, sizeof(QueryBuilder));
 	initStringInfo(&qb->sql);
+	initStringInfo(&qb->plan_class);
 	qb->maxparams = 8;
 	qb->types = palloc(sizeof(Oid) * qb->maxparams);
 	qb->values = palloc(sizeof(Datum) * qb->maxparams);

@@ -165,7 +165,7 @@ emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *par
 		if (!pf->selected[i])
 			continue;
 		appendStringInfo(&qb->sql, "%s%s.%s AS %s", first ? "" : ", ", alias,
-						 model->props[i].column_sql, ignis_quote_ident(model->props[i].name));
+						 model->props[i].column_sql, model->props[i].name_sql);
 		first = false;
 	}
 	foreach(lc, pf->includes)
@@ -238,9 +238,11 @@ select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range, bool sing
 	qb->next_alias = 1;
 	if (single)
 	{
-		appendStringInfoString(&qb->sql, "SELECT COALESCE((SELECT pg_catalog.to_jsonb(r) FROM (");
+		/* one row object; no row is JSON null (ignis_run) */
+		appendStringInfoString(&qb->sql, "SELECT pg_catalog.to_jsonb(r) FROM (");
 		emit_rows(qb, pf, "t0", NULL, NULL, NULL, true, true, NULL, NULL);
-		appendStringInfoString(&qb->sql, ") r), 'null'::pg_catalog.jsonb)");
+		appendStringInfoString(&qb->sql, ") r");
+		qb->single_row = true;
 		return;
 	}
 	if (!with_range)
@@ -297,7 +299,7 @@ select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range, bool sing
 	qb->json = data.json;
 	qb->nparams = data.nparams;
 	qb->maxparams = data.maxparams;
-	qb->custom_plan = data.custom_plan;
+	qb->plan_class = data.plan_class;
 }
 
 /* SELECT 1 FROM rel t0 WHERE ...: what the planned count estimates */

@@ -17,6 +17,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/typcache.h"
 
 typedef enum WKind
 {
@@ -1442,6 +1443,36 @@ cmp_operator(WhereExpr *e, CondOp op)
 	return psprintf("OPERATOR(%s.%s)", quote_identifier(ns), sym);
 }
 
+/*
+ * A comparison on a column with dominant values: note whether the value is
+ * one of them ('c'), another value ('r'), or a list or range ('x').  Calls
+ * of different classes get different cached statements, so a generic plan
+ * made for the common value is never used for a rare one (or vice versa).
+ */
+static void
+classify_skewed(QueryBuilder *qb, WhereExpr *e)
+{
+	IgnisProperty *prop = e->prop;
+	char		class = 'x';
+
+	if (e->op == C_EQ || e->op == C_NEQ)
+	{
+		TypeCacheEntry *tc = lookup_type_cache(prop->typid, TYPECACHE_EQ_OPR_FINFO);
+		int			i;
+
+		class = 'r';
+		if (OidIsValid(tc->eq_opr_finfo.fn_oid))
+			for (i = 0; i < prop->ncommon; i++)
+				if (DatumGetBool(FunctionCall2Coll(&tc->eq_opr_finfo, tc->typcollation,
+												   e->operands[0].value, prop->common[i])))
+				{
+					class = 'c';
+					break;
+				}
+	}
+	appendStringInfoChar(&qb->plan_class, class);
+}
+
 static void
 emit_cond(QueryBuilder *qb, WhereExpr *e, const char *alias)
 {
@@ -1450,9 +1481,8 @@ emit_cond(QueryBuilder *qb, WhereExpr *e, const char *alias)
 
 	if (e->target == TGT_JSON_TEXT || e->target == TGT_JSON_VALUE)
 		pathparam = qb_param(qb, e->path.type, e->path.value, false, e->path.json);
-	/* a value compared with a skewed column: the generic plan is a trap */
 	if (e->target == TGT_COLUMN && e->prop->skewed && e->noperands > 0)
-		qb->custom_plan = true;
+		classify_skewed(qb, e);
 
 	switch (e->op)
 	{

@@ -236,7 +236,7 @@ emit_returning(QueryBuilder *qb, IgnisModel *model, bool should_return)
 		if (model->props[i].hidden)
 			continue;
 		appendStringInfo(&qb->sql, "%st0.%s AS %s", first ? "" : ", ",
-						 model->props[i].column_sql, ignis_quote_ident(model->props[i].name));
+						 model->props[i].column_sql, model->props[i].name_sql);
 		first = false;
 	}
 	if (first)
@@ -254,7 +254,7 @@ emit_visible_columns(QueryBuilder *qb, IgnisModel *model, const char *alias)
 		if (model->props[i].hidden)
 			continue;
 		appendStringInfo(&qb->sql, "%s%s.%s", first ? "" : ", ", alias,
-						 ignis_quote_ident(model->props[i].name));
+						 model->props[i].name_sql);
 		first = false;
 	}
 }
