@@ -139,7 +139,13 @@ qb_param(QueryBuilder *qb, Oid type, Datum value, bool isnull, JNode *json)
 void
 qb_append_param(QueryBuilder *qb, int paramno)
 {
-	appendStringInfo(&qb->sql, "$%d::%s", paramno, type_sql_name(qb->types[paramno - 1]));
+	char		num[16];
+	int			len = pg_ltoa(paramno, num);
+
+	appendStringInfoChar(&qb->sql, '$');
+	appendBinaryStringInfo(&qb->sql, num, len);
+	appendBinaryStringInfo(&qb->sql, "::", 2);
+	appendStringInfoString(&qb->sql, type_sql_name(qb->types[paramno - 1]));
 }
 
 void

@@ -164,8 +164,14 @@ emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *par
 	{
 		if (!pf->selected[i])
 			continue;
-		appendStringInfo(&qb->sql, "%s%s.%s AS %s", first ? "" : ", ", alias,
-						 model->props[i].column_sql, model->props[i].name_sql);
+		/* hot path: plain appends rather than formatting */
+		if (!first)
+			appendBinaryStringInfo(&qb->sql, ", ", 2);
+		appendStringInfoString(&qb->sql, alias);
+		appendStringInfoChar(&qb->sql, '.');
+		appendStringInfoString(&qb->sql, model->props[i].column_sql);
+		appendBinaryStringInfo(&qb->sql, " AS ", 4);
+		appendStringInfoString(&qb->sql, model->props[i].name_sql);
 		first = false;
 	}
 	foreach(lc, pf->includes)

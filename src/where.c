@@ -1349,7 +1349,9 @@ emit_target(QueryBuilder *qb, WhereExpr *e, const char *alias, int pathparam)
 	switch (e->target)
 	{
 		case TGT_COLUMN:
-			appendStringInfo(sql, "%s.%s", alias, prop->column_sql);
+			appendStringInfoString(sql, alias);
+			appendStringInfoChar(sql, '.');
+			appendStringInfoString(sql, prop->column_sql);
 			break;
 		case TGT_DOC:
 			appendStringInfo(sql, json_col ? "%s.%s::pg_catalog.jsonb" : "%s.%s",
@@ -1440,6 +1442,8 @@ cmp_operator(WhereExpr *e, CondOp op)
 			sym = "=";
 			break;
 	}
+	if (strcmp(ns, "pg_catalog") == 0)
+		return psprintf("OPERATOR(pg_catalog.%s)", sym);
 	return psprintf("OPERATOR(%s.%s)", quote_identifier(ns), sym);
 }
 
