@@ -1,0 +1,724 @@
+#!/usr/bin/env bash
+# bench/run.sh - ignis calls against the hand-written SQL that returns the
+# identical jsonb, side by side, on a throwaway PostgreSQL 15 cluster.
+#
+#   bash bench/run.sh            full run (default scale: about 10 minutes)
+#   bash bench/run.sh --smoke    tiny scale, a few transactions per side:
+#                                a correctness check that takes seconds
+#
+# Knobs (environment):
+#   BENCH_SCALE         dataset scale; 1 = 100k users, 500k posts, 1M comments (default 1; smoke 0.01)
+#   BENCH_SECONDS       seconds per pgbench round (default 1)
+#   BENCH_TRANSACTIONS  transactions per client per round instead of seconds (smoke: 20)
+#   BENCH_ROUNDS        alternating rounds per side; the median is reported (default 5; smoke 1)
+#   BENCH_CLIENTS       client counts (default "1 8"; smoke "1")
+#   BENCH_CHECKS        parameter samples checked for equality per op (default 5)
+#   BENCH_MEM_CALLS     find calls of the memory test (default 1000000; smoke 2000)
+#   BENCH_OPS           only ops whose file name matches this extended regex
+#   BENCH_SECTIONS      extra sections to run (default "cache skew memory")
+#   BENCH_RESULTS       results directory (default bench/results; smoke bench/results/smoke)
+#   BENCH_KEEP=1        keep the cluster directory (logs, data) after the run
+#   BENCH_NO_BUILD=1    skip `make && make install`
+#
+# Exit status: 0, or 1 when an ignis result differs from its hand-written
+# twin (or errors), or when the setup fails.  Performance targets are
+# printed as verdicts, never turned into a failing exit status.
+set -uo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+PG_MAJOR=15
+PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
+export PG_CONFIG=$PGBIN/pg_config
+
+SMOKE=0
+for arg in "$@"; do
+    case "$arg" in
+        --smoke) SMOKE=1 ;;
+        -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
+    esac
+done
+
+if [ "$SMOKE" = 1 ]; then
+    SCALE=${BENCH_SCALE:-0.01}
+    SECS=${BENCH_SECONDS:-1}
+    TXNS=${BENCH_TRANSACTIONS:-20}
+    ROUNDS=${BENCH_ROUNDS:-1}
+    CLIENTS=${BENCH_CLIENTS:-1}
+    MEM_CALLS=${BENCH_MEM_CALLS:-2000}
+    RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results/smoke}
+else
+    SCALE=${BENCH_SCALE:-1}
+    SECS=${BENCH_SECONDS:-1}
+    TXNS=${BENCH_TRANSACTIONS:-}
+    ROUNDS=${BENCH_ROUNDS:-5}
+    CLIENTS=${BENCH_CLIENTS:-1 8}
+    MEM_CALLS=${BENCH_MEM_CALLS:-1000000}
+    RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results}
+fi
+CHECKS=${BENCH_CHECKS:-5}
+OPS_FILTER=${BENCH_OPS:-.}
+SECTIONS=${BENCH_SECTIONS:-cache skew memory}
+NPROC=$(nproc 2>/dev/null || echo 2)
+
+# Targets (issue "Benchmark suite and performance")
+READ_TARGET=0.95
+WRITE_TARGET=0.90
+HIT_TARGET=99
+CACHE_GAIN_TARGET=10
+MEM_TARGET_MB=5
+
+log() { printf '\n=== %s\n' "$*"; }
+note() { printf '    %s\n' "$*"; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+SECONDS=0
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO=(sudo); fi
+
+# ---------------------------------------------------------------------------
+# 1. Packages (installed only when absent)
+# ---------------------------------------------------------------------------
+ensure_packages() {
+    local pkgs=()
+    [ -x "$PGBIN/postgres" ] && [ -x "$PGBIN/initdb" ] || pkgs+=("postgresql-$PG_MAJOR")
+    [ -x "$PG_CONFIG" ] && [ -f "$("$PG_CONFIG" --pgxs 2>/dev/null)" ] || pkgs+=("postgresql-server-dev-$PG_MAJOR")
+    [ -x "$PGBIN/pgbench" ] || command -v pgbench >/dev/null 2>&1 || pkgs+=(postgresql-contrib)
+    command -v gnuplot >/dev/null 2>&1 || pkgs+=(gnuplot-nox)
+    command -v make >/dev/null 2>&1 || pkgs+=(make)
+    command -v gcc >/dev/null 2>&1 || pkgs+=(gcc)
+    [ ${#pkgs[@]} -eq 0 ] && return 0
+    log "installing ${pkgs[*]}"
+    "${SUDO[@]}" apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq "${pkgs[@]}" >/dev/null
+}
+ensure_packages || die "could not install the required packages"
+PGBENCH=$PGBIN/pgbench
+[ -x "$PGBENCH" ] || PGBENCH=$(command -v pgbench)
+
+# ---------------------------------------------------------------------------
+# 2. Build and install the extension
+# ---------------------------------------------------------------------------
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+    log "build and install the extension"
+    make -C "$ROOT" -j2 --no-print-directory >/dev/null || die "make failed"
+    "${SUDO[@]}" make -C "$ROOT" --no-print-directory install >/dev/null || die "make install failed"
+fi
+
+# ---------------------------------------------------------------------------
+# 3. Throwaway cluster: unix socket only, free port, removed on exit
+# ---------------------------------------------------------------------------
+free_port() {
+    local p hex
+    for p in $(seq 55432 56431); do
+        grep -q "\.s\.PGSQL\.$p\$" /proc/net/unix 2>/dev/null && continue
+        hex=$(printf ':%04X ' "$p")
+        grep -qi "$hex" /proc/net/tcp /proc/net/tcp6 2>/dev/null && continue
+        echo "$p"; return 0
+    done
+    return 1
+}
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ignis-bench.XXXXXX") || die "mktemp failed"
+chmod 755 "$WORK"
+RUNAS=()
+if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$WORK"
+    RUNAS=(runuser -u postgres --)
+fi
+PORT=$(free_port) || die "no free port"
+
+cleanup() {
+    local rc=$?
+    if [ -f "$WORK/data/postmaster.pid" ]; then
+        "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$WORK/data" -m immediate -w stop >/dev/null 2>&1
+    fi
+    if [ "${BENCH_KEEP:-0}" = 1 ]; then
+        echo "bench: cluster directory kept: $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log "throwaway cluster in $WORK (port $PORT)"
+"${RUNAS[@]}" "$PGBIN/initdb" -D "$WORK/data" -U postgres -A trust -E UTF8 --locale=C \
+    --no-sync >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log"; die "initdb failed"; }
+cat >>"$WORK/data/postgresql.conf" <<EOF
+
+# ignis benchmark: a throwaway cluster measuring CPU cost, not durability
+listen_addresses = ''
+port = $PORT
+unix_socket_directories = '$WORK'
+max_connections = 40
+shared_buffers = '${BENCH_SHARED_BUFFERS:-1GB}'
+work_mem = '16MB'
+maintenance_work_mem = '256MB'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_wal_size = '8GB'
+checkpoint_timeout = '30min'
+autovacuum = off
+jit = off
+TimeZone = 'UTC'
+EOF
+"${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w -t 60 start >/dev/null ||
+    { tail -n 30 "$WORK/server.log"; die "the server did not start"; }
+
+# Clients talk to this cluster only, whatever the caller's environment says.
+unset PGSERVICE PGSERVICEFILE PGPASSWORD PGPASSFILE PGOPTIONS PGSSLMODE PGREQUIRESSL PGHOSTADDR \
+      PGCONNECT_TIMEOUT PGTARGETSESSIONATTRS PGAPPNAME
+export PGHOST=$WORK PGPORT=$PORT PGUSER=postgres PGDATABASE=postgres PGTZ=UTC
+PSQL=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1)
+"${PSQL[@]}" -c 'CREATE DATABASE bench' || die "createdb failed"
+export PGDATABASE=bench
+
+# ---------------------------------------------------------------------------
+# 4. Dataset
+# ---------------------------------------------------------------------------
+scaled() { awk -v s="$SCALE" -v n="$1" -v m="$2" 'BEGIN { v = int(n * s + 0.5); if (v < m) v = m; print v }'; }
+NUSERS=$(scaled 100000 100)
+NPOSTS=$(scaled 500000 1000)
+NCOMMENTS=$(scaled 1000000 1000)
+NTAGS=$(scaled 1000 20)
+
+log "dataset: scale $SCALE: $NUSERS users, $NPOSTS posts, $NCOMMENTS comments, $NTAGS tags"
+t0=$SECONDS
+"${PSQL[@]}" -f "$BENCH_DIR/sql/schema.sql" >/dev/null || die "schema failed"
+"${PSQL[@]}" -v nusers="$NUSERS" -v nposts="$NPOSTS" -v ncomments="$NCOMMENTS" -v ntags="$NTAGS" \
+    -f "$BENCH_DIR/sql/data.sql" >"$WORK/load.log" || die "data load failed"
+"${PSQL[@]}" -f "$BENCH_DIR/sql/indexes.sql" >>"$WORK/load.log" || die "indexes failed"
+"${PSQL[@]}" -f "$BENCH_DIR/sql/models.sql" >/dev/null || die "model registration failed"
+LOAD_SECS=$((SECONDS - t0))
+DB_SIZE=$("$PGBIN/psql" -X -At -c "SELECT pg_size_pretty(pg_database_size(current_database()))")
+note "loaded in ${LOAD_SECS}s ($DB_SIZE)"
+
+# Expansions used by op files: sizes and fixed lists.
+IDS500=$(awk -v n="$NPOSTS" 'BEGIN { for (k = 1; k <= 500; k++) printf "%s%d", (k > 1 ? ", " : ""), 1 + (k * 7919) % n }')
+ROWS100=$(awk -v np="$NPOSTS" -v nu="$NUSERS" 'BEGIN { for (k = 1; k <= 100; k++)
+    printf "%s{\"postId\": %d, \"authorId\": %d, \"body\": \"bench comment %d\"}", (k > 1 ? ", " : ""),
+        1 + (k * 7919) % np, 1 + (k * 104729) % nu, k }')
+VALUES100=$(awk -v np="$NPOSTS" -v nu="$NUSERS" 'BEGIN { for (k = 1; k <= 100; k++)
+    printf "%s(%d, %d, '\''bench comment %d'\'')", (k > 1 ? ", " : ""), 1 + (k * 7919) % np, 1 + (k * 104729) % nu, k }')
+
+expand() {  # expand <op file> -> text with sizes and lists substituted
+    sed -e "s/\bNUSERS\b/$NUSERS/g" -e "s/\bNPOSTS\b/$NPOSTS/g" \
+        -e "s/\bNCOMMENTS\b/$NCOMMENTS/g" -e "s/\bNTAGS\b/$NTAGS/g" \
+        -e "s/@@IDS500@@/$IDS500/g" -e "s/@@ROWS100@@/$ROWS100/g" \
+        -e "s/@@VALUES100@@/$VALUES100/g" "$1"
+}
+
+# ---------------------------------------------------------------------------
+# Helpers: op files, pgbench, medians
+# ---------------------------------------------------------------------------
+header() {  # header <expanded file> <key>  -> values of "-- key: value" lines
+    sed -n "s/^-- $2: //p" "$1"
+}
+section() {  # section <expanded file> ignis|hand -> the SQL of that section
+    awk -v want="$2" '/^-- @ignis/ { s = "ignis"; next } /^-- @hand/ { s = "hand"; next }
+                      s == want && !/^[[:space:]]*--/ { print }' "$1"
+}
+strip_semicolon() {  # the SQL without its final semicolon (for \gset)
+    sed -e ':a' -e '$!{N;ba' -e '}' -e 's/;[[:space:]]*$//'
+}
+median() {  # median of the arguments
+    printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR == 0) { print "NaN"; exit }
+                                  if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NaN" || b == "NaN" || b + 0 == 0) print "NaN"; else printf "%.3f", a / b }'; }
+fmt_tps() { awk -v a="$1" 'BEGIN { if (a == "NaN") print "n/a"; else printf "%.0f", a }'; }
+
+# run_pgbench <label> <clients> <script> [extra pgbench args...] -> prints TPS
+run_pgbench() {
+    local label=$1 clients=$2 script=$3; shift 3
+    local jobs=$((clients < NPROC ? clients : NPROC)) out=$WORK/pgbench.$label.log dur
+    if [ -n "$TXNS" ]; then dur=(-t "$TXNS"); else dur=(-T "$SECS"); fi
+    "$PGBENCH" -n -M prepared -c "$clients" -j "$jobs" "${dur[@]}" -f "$script" "$@" >"$out" 2>&1
+    local tps
+    tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$out" | head -n 1)
+    if grep -qE '^(number of failed transactions: [1-9]|.*(ERROR|FATAL|aborted))' "$out"; then
+        echo "pgbench $label failed:" >&2; grep -E 'ERROR|FATAL|aborted|failed' "$out" | head -n 5 >&2
+        tps=NaN
+    fi
+    echo "${tps:-NaN}"
+}
+
+# pgbench script of one side: \set lines for the variables, optional
+# BEGIN/ROLLBACK around the statement.
+make_script() {  # make_script <expanded op> <side> <out file>
+    local f=$1 side=$2 out=$3 name lo hi
+    : >"$out"
+    while read -r name lo hi; do
+        [ -n "$name" ] && echo "\\set $name random($lo, $hi)" >>"$out"
+    done < <(header "$f" var)
+    [ "$(header "$f" tx)" = rollback ] && echo "BEGIN;" >>"$out"
+    section "$f" "$side" >>"$out"
+    [ "$(header "$f" tx)" = rollback ] && echo "ROLLBACK;" >>"$out"
+}
+
+# psql script checking that both sides return the same jsonb for CHECKS
+# deterministic parameter samples (each sample in a rolled-back transaction,
+# each side in its own savepoint).
+make_check() {  # make_check <expanded op> <out file>
+    local f=$1 out=$2 k name lo hi val reset ignis hand
+    reset=$(header "$f" reset)
+    ignis=$(section "$f" ignis | strip_semicolon)
+    hand=$(section "$f" hand | strip_semicolon)
+    : >"$out"
+    for k in $(seq 1 "$CHECKS"); do
+        while read -r name lo hi; do
+            [ -n "$name" ] || continue
+            lo=$((lo)); hi=$((hi))
+            case $k in
+                1) val=$lo ;;
+                2) val=$hi ;;
+                *) val=$((lo + (k * 7919 * 31) % (hi - lo + 1))) ;;
+            esac
+            echo "\\set $name $val" >>"$out"
+        done < <(header "$f" var)
+        cat >>"$out" <<EOF
+\\set bench_ignis_result '__unset__'
+\\set bench_hand_result '__unset__'
+BEGIN;
+SAVEPOINT bench_check;
+${reset:+$reset;}
+$ignis
+\\gset bench_ignis_
+ROLLBACK TO SAVEPOINT bench_check;
+${reset:+$reset;}
+$hand
+\\gset bench_hand_
+ROLLBACK;
+SELECT coalesce(NULLIF(:'bench_ignis_result', '__unset__')::jsonb
+                = NULLIF(:'bench_hand_result', '__unset__')::jsonb, false) AS bench_eq \\gset
+\\if :bench_eq
+\\echo MATCH $k
+\\else
+\\echo MISMATCH $k
+\\echo ignis: :bench_ignis_result
+\\echo hand: :bench_hand_result
+\\endif
+EOF
+    done
+}
+
+RESULTS_TSV=$WORK/results.tsv       # op kind title clients ignis hand ratio
+STATUS_TSV=$WORK/status.tsv         # op kind title status detail
+: >"$RESULTS_TSV"; : >"$STATUS_TSV"
+FAILED=0
+
+# run_op <op file>: check, then time both sides at each client count
+run_op() {
+    local file=$1 op f kind title probe compare
+    op=$(basename "$file" .sql); op=${op#[0-9][0-9]_}
+    f=$WORK/op.$op.sql
+    expand "$file" >"$f"
+    kind=$(header "$f" kind); title=$(header "$f" title)
+    probe=$(header "$f" requires)
+    compare=$(header "$f" compare)
+    printf '\n--- %s (%s): %s\n' "$op" "$kind" "$title"
+
+    if [ -n "$probe" ] && ! "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -c "$probe" >/dev/null 2>"$WORK/probe.$op.err"; then
+        note "skipped: $(head -n 1 "$WORK/probe.$op.err")"
+        printf '%s\t%s\t%s\tskipped\t%s\n' "$op" "$kind" "$title" "$(head -n 1 "$WORK/probe.$op.err")" >>"$STATUS_TSV"
+        return 0
+    fi
+
+    if [ "$compare" != none ]; then
+        make_check "$f" "$WORK/check.$op.sql"
+        if ! "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -f "$WORK/check.$op.sql" >"$WORK/check.$op.out" 2>&1; then
+            note "ERROR while checking $op:"
+            grep -E 'ERROR|DETAIL|HINT' "$WORK/check.$op.out" | head -n 4 | sed 's/^/      /'
+            printf '%s\t%s\t%s\terror\t%s\n' "$op" "$kind" "$title" \
+                "$(grep -m1 ERROR "$WORK/check.$op.out" | cut -c1-200)" >>"$STATUS_TSV"
+            FAILED=1
+            return 0
+        fi
+        if grep -q '^MISMATCH' "$WORK/check.$op.out"; then
+            note "MISMATCH: ignis result differs from the hand-written SQL for op $op"
+            grep -A2 -m1 '^MISMATCH' "$WORK/check.$op.out" | cut -c1-400 | sed 's/^/      /'
+            printf '%s\t%s\t%s\tmismatch\tsee check output\n' "$op" "$kind" "$title" >>"$STATUS_TSV"
+            FAILED=1
+            return 0
+        fi
+        note "identical jsonb on $(grep -c '^MATCH' "$WORK/check.$op.out") parameter samples"
+    fi
+    printf '%s\t%s\t%s\tok\t\n' "$op" "$kind" "$title" >>"$STATUS_TSV"
+
+    make_script "$f" ignis "$WORK/pgb.$op.ignis.sql"
+    make_script "$f" hand "$WORK/pgb.$op.hand.sql"
+    # warm-up: caches, plan caches, buffers
+    SECS=1 TXNS=${TXNS:+5} run_pgbench "$op.warm.ignis" 1 "$WORK/pgb.$op.ignis.sql" >/dev/null
+    SECS=1 TXNS=${TXNS:+5} run_pgbench "$op.warm.hand" 1 "$WORK/pgb.$op.hand.sql" >/dev/null
+
+    local c r side ti th a b mi mh rt
+    for c in $CLIENTS; do
+        ti=(); th=()
+        for r in $(seq 1 "$ROUNDS"); do
+            # alternate which side goes first
+            if [ $((r % 2)) -eq 1 ]; then a=ignis; b=hand; else a=hand; b=ignis; fi
+            for side in $a $b; do
+                if [ $side = ignis ]; then
+                    ti+=("$(run_pgbench "$op.c$c.r$r.ignis" "$c" "$WORK/pgb.$op.ignis.sql")")
+                else
+                    th+=("$(run_pgbench "$op.c$c.r$r.hand" "$c" "$WORK/pgb.$op.hand.sql")")
+                fi
+            done
+        done
+        mi=$(median "${ti[@]}"); mh=$(median "${th[@]}"); rt=$(ratio "$mi" "$mh")
+        printf '    %2s clients: ignis %8s tps   %-6s %8s tps   ratio %s   (rounds: ignis %s | hand %s)\n' \
+            "$c" "$(fmt_tps "$mi")" "$([ "$kind" = strategy ] && echo exact || echo hand)" "$(fmt_tps "$mh")" \
+            "$rt" "${ti[*]}" "${th[*]}"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$op" "$kind" "$title" "$c" "$mi" "$mh" "$rt" >>"$RESULTS_TSV"
+    done
+}
+
+# ---------------------------------------------------------------------------
+# 5. Read ops
+# ---------------------------------------------------------------------------
+OP_FILES=()
+for file in "$BENCH_DIR"/ops/*.sql; do
+    basename "$file" | grep -Eq "$OPS_FILTER" && OP_FILES+=("$file")
+done
+kind_of() { sed -n 's/^-- kind: //p' "$1"; }
+
+log "read ops ($ROUNDS alternating round(s) of ${TXNS:+$TXNS transactions}${TXNS:-${SECS}s} per side, clients: $CLIENTS)"
+for file in "${OP_FILES[@]}"; do
+    case $(kind_of "$file") in read|strategy) run_op "$file" ;; esac
+done
+
+# ---------------------------------------------------------------------------
+# 6. Plan cache: hit rate in steady state, cached vs uncached
+# ---------------------------------------------------------------------------
+HIT_STEADY=NaN; HIT_ALL=NaN; CACHE_ON=NaN; CACHE_OFF=NaN; CACHE_GAIN=NaN
+CACHE_INC_ON=NaN; CACHE_INC_OFF=NaN; CACHE_INC_GAIN=NaN; CACHE_STATS=
+CACHE_GENERIC=NaN; CACHE_CUSTOM=NaN
+if [[ " $SECTIONS " == *" cache "* ]]; then
+    log "plan cache"
+    # One session runs every read op's ignis call with varying parameters:
+    # a warm-up pass, a stats snapshot, then $passes steady passes.
+    passes=$([ "$SMOKE" = 1 ] && echo 20 || echo 200)
+    hs=$WORK/hitrate.sql
+    : >"$hs"
+    emit_pass() {  # emit_pass <pass number>
+        local file f name lo hi
+        for file in "${OP_FILES[@]}"; do
+            [ "$(kind_of "$file")" = read ] || continue
+            f=$WORK/hit.$(basename "$file")
+            expand "$file" >"$f"
+            while read -r name lo hi; do
+                [ -n "$name" ] && echo "\\set $name $(( (lo) + ($1 * 7919 + 13) % ((hi) - (lo) + 1) ))" >>"$hs"
+            done < <(header "$f" var)
+            section "$f" ignis | strip_semicolon >>"$hs"
+            echo '\g /dev/null' >>"$hs"
+        done
+    }
+    emit_pass 0
+    echo "SELECT ignis.plan_cache_stats() AS s0 \\gset" >>"$hs"
+    for p in $(seq 1 "$passes"); do emit_pass "$p"; done
+    cat >>"$hs" <<'EOF'
+SELECT ignis.plan_cache_stats() AS s1 \gset
+SELECT round(100.0 * ((:'s1'::jsonb->>'hits')::numeric - (:'s0'::jsonb->>'hits')::numeric)
+             / nullif((:'s1'::jsonb->>'hits')::numeric + (:'s1'::jsonb->>'misses')::numeric
+                      - (:'s0'::jsonb->>'hits')::numeric - (:'s0'::jsonb->>'misses')::numeric, 0), 3) AS steady,
+       round(100.0 * (:'s1'::jsonb->>'hit_rate')::numeric, 3) AS overall,
+       :'s1' AS stats
+\gset
+\echo :steady
+\echo :overall
+\echo :stats
+EOF
+    if "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -f "$hs" >"$WORK/hitrate.out" 2>&1; then
+        HIT_STEADY=$(sed -n 1p "$WORK/hitrate.out"); HIT_ALL=$(sed -n 2p "$WORK/hitrate.out")
+        CACHE_STATS=$(sed -n 3p "$WORK/hitrate.out")
+        note "hit rate: steady state ${HIT_STEADY}% (after a warm-up pass; $passes passes over the read ops), overall ${HIT_ALL}%"
+        note "plan_cache_stats(): $CACHE_STATS"
+    else
+        note "hit-rate session failed:"; grep -E 'ERROR' "$WORK/hitrate.out" | head -n 3 | sed 's/^/      /'
+    fi
+
+    # cached (default plan_mode) vs uncached (plan_mode = off), plus the two
+    # forced modes to show where the time goes; modes alternate every round.
+    cache_modes() {  # cache_modes <op> <mode>... -> one median tps per mode
+        local op=$1 r m i
+        shift
+        local -a modes=("$@") acc=()
+        if [ ! -f "$WORK/pgb.$op.ignis.sql" ]; then
+            for m in "${modes[@]}"; do printf 'NaN '; done
+            echo; return
+        fi
+        for i in "${!modes[@]}"; do acc[i]=""; done
+        for r in $(seq 1 "$ROUNDS"); do
+            for i in "${!modes[@]}"; do
+                m=${modes[i]}
+                acc[i]+=" $(PGOPTIONS="-c ignis.plan_mode=$m" run_pgbench "cache.$op.$m.r$r" 1 "$WORK/pgb.$op.ignis.sql")"
+            done
+        done
+        for i in "${!modes[@]}"; do
+            # shellcheck disable=SC2086
+            printf '%s ' "$(median ${acc[i]})"
+        done
+        echo
+    }
+    gain() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NaN" || b == "NaN" || b + 0 == 0) print "NaN"; else printf "%.1f", 100 * (a / b - 1) }'; }
+    read -r CACHE_ON CACHE_OFF CACHE_GENERIC CACHE_CUSTOM < <(cache_modes find_flat auto off force_generic_plan force_custom_plan)
+    CACHE_GAIN=$(gain "$CACHE_ON" "$CACHE_OFF")
+    note "flat find, 1 client: default (auto) $(fmt_tps "$CACHE_ON") tps, off (no cache) $(fmt_tps "$CACHE_OFF") tps: ${CACHE_GAIN}% from the cache"
+    note "    force_generic_plan $(fmt_tps "$CACHE_GENERIC") tps, force_custom_plan $(fmt_tps "$CACHE_CUSTOM") tps"
+    read -r CACHE_INC_ON CACHE_INC_OFF < <(cache_modes find_include auto off)
+    CACHE_INC_GAIN=$(gain "$CACHE_INC_ON" "$CACHE_INC_OFF")
+    note "two-level include, 1 client: default $(fmt_tps "$CACHE_INC_ON") tps, off $(fmt_tps "$CACHE_INC_OFF") tps: ${CACHE_INC_GAIN}% from the cache"
+fi
+
+# ---------------------------------------------------------------------------
+# 7. Skewed column: generic plans after common-value traffic
+# ---------------------------------------------------------------------------
+SKEW_ROWS=()
+if [[ " $SECTIONS " == *" skew "* ]]; then
+    log "skewed column: status 90% 'published' vs 1% 'draft' (top 20 by views)"
+    skew_filter() { echo "{\"where\": {\"status\": \"$1\"}, \"fields\": [\"id\", \"title\", \"views\"], \"order\": [\"views DESC\"], \"limit\": 20}"; }
+    skew_hand() {
+        echo "SELECT COALESCE(json_agg(r), '[]')::jsonb AS result FROM (SELECT p.id, p.title, p.views FROM public.posts p WHERE p.status = '$1' AND p.deleted_at IS NULL ORDER BY p.views DESC, p.id LIMIT 20) r;"
+    }
+    # Each client first makes 8 calls with the common value (so the shared
+    # cached statement has seen only common values when PostgreSQL decides
+    # between custom and generic plans), then every transaction calls the
+    # common and the rare value once; pgbench -r gives each call's latency.
+    cat >"$WORK/skew.ignis.sql" <<EOF
+\\if :warmed = 0
+SELECT count(ignis.find('Post', '$(skew_filter published)')) FROM generate_series(1, 8);
+\\set warmed 1
+\\endif
+SELECT ignis.find('Post', '$(skew_filter published)') AS common;
+SELECT ignis.find('Post', '$(skew_filter draft)') AS rare;
+EOF
+    cat >"$WORK/skew.hand.sql" <<EOF
+\\if :warmed = 0
+\\set warmed 1
+\\endif
+$(skew_hand published)
+$(skew_hand draft)
+EOF
+    skew_check=$("$PGBIN/psql" -X -At -c "SELECT ignis.find('Post', '$(skew_filter draft)') = ($(skew_hand draft | sed 's/;$//'))")
+    [ "$skew_check" = t ] || { note "MISMATCH: skew query differs from its hand-written SQL"; FAILED=1; }
+    skew_run() {  # skew_run <label> <script> [env...] -> "rare_ms common_ms"
+        local label=$1 script=$2 out=$WORK/pgbench.skew.$1.log dur
+        shift 2
+        if [ -n "$TXNS" ]; then dur=(-t "$TXNS"); else dur=(-T "$((SECS < 3 ? 3 : SECS))"); fi
+        env "$@" "$PGBENCH" -n -M prepared -c 1 -j 1 "${dur[@]}" -r -D warmed=0 -f "$script" >"$out" 2>&1
+        # the last two statements of the script are the common and the rare call
+        awk '/statement latencies/ { s = 1; next } s && $1 ~ /^[0-9.]+$/ { c = r; r = $1 }
+             END { print (r == "" ? "NaN" : r), (c == "" ? "NaN" : c) }' "$out"
+    }
+    for mode in auto force_custom_plan force_generic_plan; do
+        read -r rare common < <(skew_run "$mode" "$WORK/skew.ignis.sql" PGOPTIONS="-c ignis.plan_mode=$mode")
+        SKEW_ROWS+=("ignis, plan_mode = $mode	$rare	$common")
+    done
+    read -r rare common < <(skew_run hand "$WORK/skew.hand.sql")
+    SKEW_ROWS+=("hand-written, literal values	$rare	$common")
+    for row in "${SKEW_ROWS[@]}"; do
+        IFS=$'\t' read -r label rare common <<<"$row"
+        printf '    %-40s rare: %8s ms/call (%s calls/s)   common: %8s ms/call (%s calls/s)\n' "$label" \
+            "$rare" "$(awk -v m="$rare" 'BEGIN { if (m == "NaN" || m + 0 == 0) print "n/a"; else printf "%.0f", 1000 / m }')" \
+            "$common" "$(awk -v m="$common" 'BEGIN { if (m == "NaN" || m + 0 == 0) print "n/a"; else printf "%.0f", 1000 / m }')"
+    done
+fi
+
+# ---------------------------------------------------------------------------
+# 8. Memory: backend growth over MEM_CALLS find calls in one session
+# ---------------------------------------------------------------------------
+MEM_CTX=NaN; MEM_RSS=NaN; MEM_SECS=NaN
+if [[ " $SECTIONS " == *" memory "* ]]; then
+    log "memory: $MEM_CALLS flat find calls in one session"
+    mem_call="ignis.find('Post', ('{\"where\": {\"authorId\": ' || (1 + i % $NUSERS) || ', \"status\": \"published\"}, \"order\": [\"createdAt DESC\"], \"limit\": 20}')::jsonb)"
+    cat >"$WORK/memory.sql" <<EOF
+CREATE TEMP VIEW bench_mem AS
+  SELECT (SELECT sum(total_bytes) FROM pg_backend_memory_contexts) AS ctx,
+         substring(pg_read_file('/proc/self/status') FROM 'RssAnon:\s+([0-9]+)')::bigint AS rss_kb;
+SELECT count($mem_call) FROM generate_series(1, 1000) i \\g /dev/null
+SELECT ctx AS ctx0, rss_kb AS rss0 FROM bench_mem \\gset
+SELECT extract(epoch FROM clock_timestamp()) AS t0 \\gset
+SELECT count($mem_call) FROM generate_series(1, $MEM_CALLS) i \\g /dev/null
+SELECT extract(epoch FROM clock_timestamp()) AS t1 \\gset
+SELECT ctx AS ctx1, rss_kb AS rss1 FROM bench_mem \\gset
+\\echo :ctx0 :ctx1 :rss0 :rss1 :t0 :t1
+EOF
+    if "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -f "$WORK/memory.sql" >"$WORK/memory.out" 2>&1; then
+        read -r ctx0 ctx1 rss0 rss1 mt0 mt1 <"$WORK/memory.out"
+        MEM_CTX=$(awk -v a="$ctx0" -v b="$ctx1" 'BEGIN { printf "%.2f", (b - a) / 1048576 }')
+        MEM_RSS=$(awk -v a="$rss0" -v b="$rss1" 'BEGIN { printf "%.2f", (b - a) / 1024 }')
+        MEM_SECS=$(awk -v a="$mt0" -v b="$mt1" 'BEGIN { printf "%.1f", b - a }')
+        note "memory contexts: $(awk -v a="$ctx0" 'BEGIN { printf "%.2f", a / 1048576 }') MB -> $(awk -v a="$ctx1" 'BEGIN { printf "%.2f", a / 1048576 }') MB (growth $MEM_CTX MB)"
+        note "RssAnon:         $(awk -v a="$rss0" 'BEGIN { printf "%.2f", a / 1024 }') MB -> $(awk -v a="$rss1" 'BEGIN { printf "%.2f", a / 1024 }') MB (growth $MEM_RSS MB)"
+        note "$MEM_CALLS calls in ${MEM_SECS}s ($(awk -v n="$MEM_CALLS" -v s="$MEM_SECS" 'BEGIN { if (s > 0) printf "%.1f", 1e6 * s / n; else print "n/a" }') us per call)"
+    else
+        note "memory session failed:"; grep ERROR "$WORK/memory.out" | head -n 3 | sed 's/^/      /'
+    fi
+fi
+
+# ---------------------------------------------------------------------------
+# 9. Write ops (last: they change the data)
+# ---------------------------------------------------------------------------
+log "write ops"
+for file in "${OP_FILES[@]}"; do
+    [ "$(kind_of "$file")" = write ] && run_op "$file"
+done
+
+# ---------------------------------------------------------------------------
+# 10. Results: markdown table, chart, verdicts
+# ---------------------------------------------------------------------------
+mkdir -p "$RESULTS"
+STAMP=$(date -u +%Y%m%d-%H%M%S)
+MD=$RESULTS/results.md
+CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+
+verdict_ratio() {  # verdict_ratio <kind> <target> -> "MET|MISSED|NO DATA<TAB>detail"
+    awk -F'\t' -v kind="$1" -v t="$2" '
+        $2 == kind { n++; if ($7 == "NaN" || $7 + 0 < t) { bad = bad sprintf("%s%s@%s=%s", (bad ? ", " : ""), $1, $4, $7) }
+                     if (min == "" || $7 + 0 < min) min = $7 + 0 }
+        END { if (!n) print "NO DATA\t"; else if (bad) print "MISSED\t" bad; else printf "MET\tlowest ratio %.3f\n", min }' "$RESULTS_TSV"
+}
+skipped_of() {  # skipped_of <kind> -> names of skipped ops of that kind
+    awk -F'\t' -v kind="$1" '$2 == kind && $4 != "ok" { printf "%s%s (%s)", (s++ ? ", " : ""), $1, $4 }' "$STATUS_TSV"
+}
+
+{
+    echo "# ignis benchmark results"
+    echo
+    echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- src sql 2>/dev/null || echo ' (uncommitted changes in src/ or sql/)'),"
+    echo "PostgreSQL $("$PGBIN/psql" -X -At -c 'SHOW server_version'), $NPROC CPUs ($CPU)."
+    echo "Scale $SCALE: $NUSERS users, $NPOSTS posts, $NCOMMENTS comments ($DB_SIZE, loaded in ${LOAD_SECS}s)."
+    echo "pgbench -M prepared, ${TXNS:+$TXNS transactions}${TXNS:-${SECS}s} per round, median of $ROUNDS alternating round(s) per side."
+    echo
+    echo "## ignis vs hand-written SQL (identical jsonb)"
+    echo
+    echo "| op | kind | clients | ignis tps | hand-written tps | ratio | target |"
+    echo "|----|------|--------:|----------:|-----------------:|------:|-------:|"
+    awk -F'\t' -v rt="$READ_TARGET" -v wt="$WRITE_TARGET" '{
+        t = ($2 == "read") ? rt : ($2 == "write") ? wt : 100
+        mark = ($7 == "NaN" || $7 + 0 < t) ? " **(missed)**" : ""
+        printf "| %s | %s | %s | %.0f | %.0f | %s%s | >= %s |\n", $1, $2, $4, $5, $6, $7, mark, t }' "$RESULTS_TSV"
+    if awk -F'\t' '$4 != "ok"' "$STATUS_TSV" | grep -q .; then
+        echo
+        echo "Not timed:"
+        echo
+        awk -F'\t' '$4 != "ok" { printf "- %s (%s): %s %s\n", $1, $3, $4, $5 }' "$STATUS_TSV"
+    fi
+    echo
+    echo "## Plan cache"
+    echo
+    echo "| measure | value | target |"
+    echo "|---------|------:|-------:|"
+    echo "| hit rate, steady state (after one warm-up pass) | ${HIT_STEADY}% | >= ${HIT_TARGET}% |"
+    echo "| hit rate, overall (cold misses included) | ${HIT_ALL}% | |"
+    echo "| flat find, default ignis.plan_mode (auto), tps at 1 client | $(fmt_tps "$CACHE_ON") | |"
+    echo "| flat find, ignis.plan_mode = off (no cache) | $(fmt_tps "$CACHE_OFF") | |"
+    echo "| flat find, ignis.plan_mode = force_generic_plan | $(fmt_tps "$CACHE_GENERIC") | |"
+    echo "| flat find, ignis.plan_mode = force_custom_plan | $(fmt_tps "$CACHE_CUSTOM") | |"
+    echo "| flat find: gain from the cache (auto vs off) | ${CACHE_GAIN}% | >= ${CACHE_GAIN_TARGET}% |"
+    echo "| two-level include: gain from the cache (auto vs off) | ${CACHE_INC_GAIN}% | |"
+    [ -n "$CACHE_STATS" ] && { echo; echo "\`plan_cache_stats()\` at the end of the hit-rate session: \`$CACHE_STATS\`"; }
+    if [ ${#SKEW_ROWS[@]} -gt 0 ]; then
+        echo
+        echo "## Skewed column (generic-plan trap)"
+        echo
+        echo "Top 20 posts by views for status 'draft' (1%, rare) and 'published' (90%, common), each client"
+        echo "having made 8 common-value calls first (so a generic plan, if PostgreSQL picks one, was chosen"
+        echo "on common values); latency per call from pgbench -r, 1 client.  force_generic_plan shows the trap."
+        echo
+        echo "| mode | rare ms/call | rare calls/s | common ms/call | common calls/s |"
+        echo "|------|-------------:|-------------:|---------------:|---------------:|"
+        for row in "${SKEW_ROWS[@]}"; do
+            IFS=$'\t' read -r label rare common <<<"$row"
+            awk -v l="$label" -v r="$rare" -v c="$common" 'BEGIN {
+                printf "| %s | %s | %s | %s | %s |\n", l, r, (r + 0 > 0 ? sprintf("%.0f", 1000 / r) : "n/a"), c, (c + 0 > 0 ? sprintf("%.0f", 1000 / c) : "n/a") }'
+        done
+    fi
+    echo
+    echo "## Memory"
+    echo
+    echo "| measure | value | target |"
+    echo "|---------|------:|-------:|"
+    echo "| find calls in one session | $MEM_CALLS | |"
+    echo "| growth of pg_backend_memory_contexts total | ${MEM_CTX} MB | < ${MEM_TARGET_MB} MB |"
+    echo "| growth of RssAnon | ${MEM_RSS} MB | < ${MEM_TARGET_MB} MB |"
+    echo "| time | ${MEM_SECS} s | |"
+    echo
+    echo "![ratio ignis / hand-written](chart.png)"
+} >"$MD"
+
+# chart: ratio per op and client count, with the targets
+awk -F'\t' -v cl="$CLIENTS" 'BEGIN { n = split(cl, cs, " ") }
+    { key[$1] = 1; ord[$1] = (ord[$1] ? ord[$1] : ++k); v[$1, $4] = $7 }
+    END { for (op in key) o[ord[op]] = op
+          for (i = 1; i <= k; i++) { line = o[i]; for (j = 1; j <= n; j++) line = line "\t" ((o[i], cs[j]) in v ? v[o[i], cs[j]] : "NaN"); print line } }' \
+    "$RESULTS_TSV" >"$WORK/chart.dat"
+if command -v gnuplot >/dev/null 2>&1 && [ -s "$WORK/chart.dat" ]; then
+    plot=""
+    i=2
+    for c in $CLIENTS; do
+        plot+="${plot:+, }'$WORK/chart.dat' using $i:xtic(1) title '$c client$([ "$c" = 1 ] || echo s)'"
+        i=$((i + 1))
+    done
+    term="pngcairo size 1000,520 font 'sans,10'"
+    gnuplot -e "set terminal pngcairo" >/dev/null 2>&1 || term="png size 1000,520"
+    gnuplot >"$WORK/gnuplot.log" 2>&1 <<EOF
+set terminal $term
+set output '$RESULTS/chart.png'
+set title 'ignis / hand-written SQL throughput (scale $SCALE, $NPROC CPUs)'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set datafile separator "\t"
+set datafile missing "NaN"
+set yrange [0:*]
+set ylabel 'ratio (1.0 = as fast as hand-written)'
+set xtics rotate by -30 nomirror
+set key top left
+set grid ytics
+plot $plot, $READ_TARGET with lines dt 2 lc rgb '#cc0000' title 'read target $READ_TARGET', $WRITE_TARGET with lines dt 3 lc rgb '#555555' title 'write target $WRITE_TARGET'
+EOF
+    [ -s "$RESULTS/chart.png" ] || { note "gnuplot failed:"; sed 's/^/      /' "$WORK/gnuplot.log" | head -n 5; }
+fi
+cp "$MD" "$RESULTS/results-$STAMP.md"
+cp "$RESULTS_TSV" "$RESULTS/results-$STAMP.tsv"
+
+log "results"
+cat "$MD" | sed -n '/^## ignis vs/,/^## Plan cache/p' | sed '$d'
+echo "written: $MD, $RESULTS/chart.png (copy: results-$STAMP.md)"
+
+log "verdicts"
+v() { printf 'VERDICT %-52s %s\n' "$1" "$2"; }
+IFS=$'\t' read -r st detail < <(verdict_ratio read "$READ_TARGET")
+v "read ops: ignis/hand-written >= $READ_TARGET (1 and 8 clients)" "$st${detail:+ ($detail)}$( s=$(skipped_of read); [ -n "$s" ] && echo "; not timed: $s")"
+IFS=$'\t' read -r st detail < <(verdict_ratio write "$WRITE_TARGET")
+s=$(skipped_of write)
+v "write ops: ignis/hand-written >= $WRITE_TARGET" "$st${detail:+ ($detail)}${s:+; not timed: $s}"
+v "plan cache hit rate >= ${HIT_TARGET}% (steady state)" "$(awk -v h="$HIT_STEADY" -v t="$HIT_TARGET" 'BEGIN { if (h == "NaN" || h == "") print "NO DATA"; else if (h + 0 >= t) printf "MET (%s%%)\n", h; else printf "MISSED (%s%%)\n", h }')"
+v "cached flat find >= ${CACHE_GAIN_TARGET}% faster than uncached" "$(awk -v g="$CACHE_GAIN" -v t="$CACHE_GAIN_TARGET" 'BEGIN { if (g == "NaN" || g == "") print "NO DATA"; else if (g + 0 >= t) printf "MET (+%s%%)\n", g; else printf "MISSED (%s%%)\n", g }')"
+v "memory growth < ${MEM_TARGET_MB} MB over $MEM_CALLS find calls" "$(awk -v a="$MEM_CTX" -v b="$MEM_RSS" -v t="$MEM_TARGET_MB" 'BEGIN { if (a == "NaN") print "NO DATA"; else { m = (a + 0 > b + 0) ? a : b; printf "%s (contexts %s MB, RssAnon %s MB)\n", (m < t ? "MET" : "MISSED"), a, b } }')"
+if [ ${#SKEW_ROWS[@]} -gt 0 ]; then
+    IFS=$'\t' read -r _ rare_auto _ <<<"${SKEW_ROWS[0]}"
+    IFS=$'\t' read -r _ rare_custom _ <<<"${SKEW_ROWS[1]}"
+    IFS=$'\t' read -r _ rare_generic _ <<<"${SKEW_ROWS[2]}"
+    v "skewed column: rare value under default plan_mode" "$(awk -v a="$rare_auto" -v c="$rare_custom" -v g="$rare_generic" 'BEGIN {
+        if (a + 0 <= 0 || c + 0 <= 0) print "NO DATA"
+        else if (a <= 2 * c) printf "HANDLED (%.2f ms/call; force_custom_plan %.2f, force_generic_plan %s)\n", a, c, g
+        else printf "TRAPPED (%.2f ms/call vs %.2f with force_custom_plan: %.1fx slower)\n", a, c, a / c }')"
+fi
+IFS=$'\t' read -r st detail < <(verdict_ratio strategy 100)
+s=$(skipped_of strategy)
+v "countStrategy planned >= 100x exact (largest table)" "${s:+SKIPPED (not implemented yet)}${s:-$st${detail:+ ($detail)}}"
+
+echo
+echo "bench: finished in $((SECONDS / 60))m$((SECONDS % 60))s"
+if [ "$FAILED" -ne 0 ]; then
+    echo "bench: FAILED: at least one ignis result differs from (or errors unlike) its hand-written SQL" >&2
+    exit 1
+fi
+exit 0
