@@ -24,6 +24,10 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 	int			rc;
 	Datum		result = (Datum) 0;
 
+	/*
+	 * Every statement returns one row; no tuple count is passed because the
+	 * executor refuses parallel workers when one is.
+	 */
 	*isnull = true;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "ignis: SPI_connect failed");
@@ -43,9 +47,9 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 		jit_enabled = false;
 		PG_TRY();
 		{
-			rc = plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 1)
+			rc = plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 0)
 				: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
-										qb->nulls, read_only, 1);
+										qb->nulls, read_only, 0);
 		}
 		PG_FINALLY();
 		{
@@ -54,9 +58,9 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 		PG_END_TRY();
 	}
 	else
-		rc = plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 1)
+		rc = plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 0)
 			: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
-									qb->nulls, read_only, 1);
+									qb->nulls, read_only, 0);
 	if (rc < 0)
 		elog(ERROR, "ignis: executing the statement failed: %s", SPI_result_code_string(rc));
 

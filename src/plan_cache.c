@@ -83,17 +83,22 @@ plan_cache_reset(void)
 		drop_entry(dlist_container(PlanEntry, lru, dlist_head_node(&plan_lru)));
 }
 
+/*
+ * Cursor options of a prepared statement.  CURSOR_OPT_PARALLEL_OK lets the
+ * planner use parallel workers (SPI_prepare alone never does), so a count
+ * over a large table runs as fast as the same SQL typed by hand.
+ */
 static int
 cursor_options(int mode)
 {
 	switch (mode)
 	{
 		case IGNIS_PLAN_CUSTOM:
-			return CURSOR_OPT_CUSTOM_PLAN;
+			return CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_CUSTOM_PLAN;
 		case IGNIS_PLAN_GENERIC:
-			return CURSOR_OPT_GENERIC_PLAN;
+			return CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_GENERIC_PLAN;
 		default:
-			return 0;
+			return CURSOR_OPT_PARALLEL_OK;
 	}
 }
 
