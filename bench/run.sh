@@ -12,7 +12,7 @@
 #   BENCH_TRANSACTIONS  transactions per client per round instead of seconds (smoke: 20)
 #   BENCH_ROUNDS        alternating rounds per side; the median is reported (default 5; smoke 1)
 #   BENCH_CLIENTS       client counts (default "1 8"; smoke "1")
-#   BENCH_CHECKS        parameter samples checked for equality per op (default 5)
+#   BENCH_CHECKS        parameter samples checked for equality per op (default 10)
 #   BENCH_MEM_CALLS     find calls of the memory test (default 1000000; smoke 2000)
 #   BENCH_OPS           only ops whose file name matches this extended regex
 #   BENCH_SECTIONS      extra sections to run (default "cache skew memory")
@@ -57,7 +57,7 @@ else
     MEM_CALLS=${BENCH_MEM_CALLS:-1000000}
     RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results}
 fi
-CHECKS=${BENCH_CHECKS:-5}
+CHECKS=${BENCH_CHECKS:-10}
 OPS_FILTER=${BENCH_OPS:-.}
 SECTIONS=${BENCH_SECTIONS:-cache skew memory}
 NPROC=$(nproc 2>/dev/null || echo 2)
@@ -342,6 +342,8 @@ run_op() {
         if grep -q '^MISMATCH' "$WORK/check.$op.out"; then
             note "MISMATCH: ignis result differs from the hand-written SQL for op $op"
             grep -A2 -m1 '^MISMATCH' "$WORK/check.$op.out" | cut -c1-400 | sed 's/^/      /'
+            mkdir -p "$RESULTS" && cp "$WORK/check.$op.out" "$RESULTS/mismatch-$op.txt"
+            note "both results in full: $RESULTS/mismatch-$op.txt"
             printf '%s\t%s\t%s\tmismatch\tsee check output\n' "$op" "$kind" "$title" >>"$STATUS_TSV"
             FAILED=1
             return 0
@@ -652,38 +654,11 @@ skipped_of() {  # skipped_of <kind> -> names of skipped ops of that kind
     echo "![ratio ignis / hand-written](chart.png)"
 } >"$MD"
 
-# chart: ratio per op and client count, with the targets
-awk -F'\t' -v cl="$CLIENTS" 'BEGIN { n = split(cl, cs, " ") }
-    { key[$1] = 1; ord[$1] = (ord[$1] ? ord[$1] : ++k); v[$1, $4] = $7 }
-    END { for (op in key) o[ord[op]] = op
-          for (i = 1; i <= k; i++) { line = o[i]; for (j = 1; j <= n; j++) line = line "\t" ((o[i], cs[j]) in v ? v[o[i], cs[j]] : "NaN"); print line } }' \
-    "$RESULTS_TSV" >"$WORK/chart.dat"
-if command -v gnuplot >/dev/null 2>&1 && [ -s "$WORK/chart.dat" ]; then
-    plot=""
-    i=2
-    for c in $CLIENTS; do
-        plot+="${plot:+, }'$WORK/chart.dat' using $i:xtic(1) title '$c client$([ "$c" = 1 ] || echo s)'"
-        i=$((i + 1))
-    done
-    term="pngcairo size 1000,520 font 'sans,10'"
-    gnuplot -e "set terminal pngcairo" >/dev/null 2>&1 || term="png size 1000,520"
-    gnuplot >"$WORK/gnuplot.log" 2>&1 <<EOF
-set terminal $term
-set output '$RESULTS/chart.png'
-set title 'ignis / hand-written SQL throughput (scale $SCALE, $NPROC CPUs)'
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set datafile separator "\t"
-set datafile missing "NaN"
-set yrange [0:*]
-set ylabel 'ratio (1.0 = as fast as hand-written)'
-set xtics rotate by -30 nomirror
-set key top left
-set grid ytics
-plot $plot, $READ_TARGET with lines dt 2 lc rgb '#cc0000' title 'read target $READ_TARGET', $WRITE_TARGET with lines dt 3 lc rgb '#555555' title 'write target $WRITE_TARGET'
-EOF
-    [ -s "$RESULTS/chart.png" ] || { note "gnuplot failed:"; sed 's/^/      /' "$WORK/gnuplot.log" | head -n 5; }
+# chart: ratio per op and client count, with the targets (bench/chart.sh)
+if [ -s "$RESULTS_TSV" ] && command -v gnuplot >/dev/null 2>&1; then
+    bash "$BENCH_DIR/chart.sh" "$RESULTS_TSV" "$RESULTS/chart.png" \
+        "ignis / hand-written SQL throughput (scale $SCALE, $NPROC CPUs, $(date -u +%Y-%m-%d))" \
+        >"$WORK/gnuplot.log" 2>&1 || { note "chart failed:"; sed 's/^/      /' "$WORK/gnuplot.log" | head -n 5; }
 fi
 cp "$MD" "$RESULTS/results-$STAMP.md"
 cp "$RESULTS_TSV" "$RESULTS/results-$STAMP.tsv"
@@ -716,6 +691,7 @@ s=$(skipped_of strategy)
 v "countStrategy planned >= 100x exact (largest table)" "${s:+SKIPPED (not implemented yet)}${s:-$st${detail:+ ($detail)}}"
 
 echo
+[ "$SMOKE" = 1 ] && echo "bench: smoke run: only the correctness check counts; timings at this scale mean nothing"
 echo "bench: finished in $((SECONDS / 60))m$((SECONDS % 60))s"
 if [ "$FAILED" -ne 0 ]; then
     echo "bench: FAILED: at least one ignis result differs from (or errors unlike) its hand-written SQL" >&2
