@@ -717,6 +717,8 @@ ignis_model_get(const char *name)
 		return entry->model;
 
 	model = load_model(name);
+	/* fresh statistics may change which plans are best */
+	plan_cache_new_generation();
 	/* loading may have processed invalidations; insert only now */
 	entry = hash_search(model_cache, name, HASH_ENTER, &found);
 	if (found)

@@ -7,6 +7,7 @@
 
 #include "executor/spi.h"
 #include "jit/jit.h"
+#include "portability/instr_time.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
@@ -21,6 +22,8 @@ Datum
 ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 {
 	SPIPlanPtr	plan;
+	PlanHandle	handle;
+	instr_time	start;
 	int			rc;
 	Datum		result = (Datum) 0;
 
@@ -32,7 +35,10 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "ignis: SPI_connect failed");
 
-	plan = plan_cache_get(qb->sql.data, qb->plan_class.data, qb->nparams, qb->types);
+	plan_cache_get(&handle, qb->sql.data, qb->plan_class.data, qb->nparams, qb->types);
+	plan = handle.plan;
+	if (handle.measuring)
+		INSTR_TIME_SET_CURRENT(start);
 
 	/*
 	 * A generic plan costs LIMIT $n as a tenth of the table, which can push
@@ -61,6 +67,14 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 		rc = plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 0)
 			: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
 									qb->nulls, read_only, 0);
+	if (handle.measuring)
+	{
+		instr_time	elapsed;
+
+		INSTR_TIME_SET_CURRENT(elapsed);
+		INSTR_TIME_SUBTRACT(elapsed, start);
+		plan_cache_report(&handle, INSTR_TIME_GET_MICROSEC(elapsed));
+	}
 	if (rc < 0)
 		elog(ERROR, "ignis: executing the statement failed: %s", SPI_result_code_string(rc));
 

@@ -295,8 +295,20 @@ extern void select_build_rows_of(QueryBuilder *qb, IgnisModel *model, WhereExpr 
  * Plan cache and execution (plan_cache.c, execute.c)
  * ---------------------------------------------------------------------------
  */
-extern SPIPlanPtr plan_cache_get(const char *sql, const char *plan_class, int nargs,
-								 Oid *argtypes);
+typedef struct PlanHandle
+{
+	SPIPlanPtr	plan;			/* NULL: not cached, run unprepared */
+	uint64		key;
+	const char *sql;
+	int			slot;
+	bool		measuring;		/* report the run's time (plan_cache_report) */
+	bool		timed;
+} PlanHandle;
+
+extern void plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class,
+						   int nargs, Oid *argtypes);
+extern void plan_cache_report(PlanHandle *handle, double elapsed_us);
+extern void plan_cache_new_generation(void);
 extern int64 ignis_planned_rows(QueryBuilder *qb);
 extern void plan_cache_reset(void);
 extern Jsonb *plan_cache_stats_jsonb(void);

@@ -31,13 +31,20 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
+/* Timed runs of each plan before a skewed-class entry settles on one. */
+#define TRIALS 3
+
 typedef struct PlanEntry
 {
 	uint64		key;			/* hash of mode + value class + statement text */
 	char	   *sql;			/* the text, compared on every hit */
 	char	   *plan_class;		/* value classes of skewed comparisons */
 	int			mode;
-	SPIPlanPtr	plan;
+	SPIPlanPtr	plans[2];		/* [0] the plan; [1] skewed class: custom-only */
+	int			choice;			/* plan in use, or -1 while measuring both */
+	int			runs[2];		/* executions so far (the first is not timed) */
+	double		elapsed[2];		/* total of the timed runs, microseconds */
+	uint64		generation;		/* statistics generation the choice was made in */
 	dlist_node	lru;
 } PlanEntry;
 
@@ -49,6 +56,8 @@ static uint64 stat_misses = 0;
 static uint64 stat_evictions = 0;
 static uint64 stat_uncached = 0;
 static uint64 stat_skew_entries = 0;	/* statements prepared per value class */
+static uint64 stat_adaptive_custom = 0; /* classes that settled on custom plans */
+static uint64 plan_generation = 1;	/* bumped when a model (its statistics) reloads */
 
 static void
 plan_cache_create(void)
@@ -70,7 +79,9 @@ static void
 drop_entry(PlanEntry *entry)
 {
 	dlist_delete(&entry->lru);
-	SPI_freeplan(entry->plan);
+	SPI_freeplan(entry->plans[0]);
+	if (entry->plans[1])
+		SPI_freeplan(entry->plans[1]);
 	pfree(entry->sql);
 	pfree(entry->plan_class);
 	hash_search(plan_cache, &entry->key, HASH_REMOVE, NULL);
@@ -102,24 +113,54 @@ cursor_options(int mode)
 	}
 }
 
+static SPIPlanPtr
+prepare_kept(const char *sql, int nargs, Oid *argtypes, int options)
+{
+	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, argtypes, options);
+
+	if (plan == NULL)
+		elog(ERROR, "ignis: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "ignis: SPI_keepplan failed");
+	return plan;
+}
+
+/* Statistics changed (a model was reloaded): skewed classes measure again. */
+void
+plan_cache_new_generation(void)
+{
+	plan_generation++;
+}
+
 /*
  * The cached plan for a statement, preparing it on a miss.  Must be called
- * inside SPI_connect.  Returns NULL when caching is off (the caller runs the
- * statement unprepared).
+ * inside SPI_connect.  Sets handle->plan to NULL when caching is off (the
+ * caller runs the statement unprepared).
+ *
+ * A statement comparing a skewed column (plan_class not empty) is cached
+ * per class of value.  Within a class, PostgreSQL's own generic/custom
+ * choice can still go wrong: a generic plan made for 'published' does not
+ * know that the value covers 90% of the rows.  In auto mode such an entry
+ * keeps two plans, one generic and one planned for every call's values,
+ * times a few runs of each and then uses the faster one: the planning cost
+ * of custom plans against the quality of the generic plan, measured.
  */
-SPIPlanPtr
-plan_cache_get(const char *sql, const char *plan_class, int nargs, Oid *argtypes)
+void
+plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class, int nargs,
+			   Oid *argtypes)
 {
 	uint64		key;
 	PlanEntry  *entry;
 	bool		found;
-	SPIPlanPtr	plan;
 	int			mode = ignis_plan_mode;
+	bool		adaptive;
+	SPIPlanPtr	plans[2] = {NULL, NULL};
 
+	memset(handle, 0, sizeof(PlanHandle));
 	if (mode == IGNIS_PLAN_NONE || ignis_plan_cache_size == 0)
 	{
 		stat_uncached++;
-		return NULL;
+		return;
 	}
 	if (plan_cache == NULL)
 		plan_cache_create();
@@ -134,33 +175,81 @@ plan_cache_get(const char *sql, const char *plan_class, int nargs, Oid *argtypes
 	{
 		stat_hits++;
 		dlist_move_tail(&plan_lru, &entry->lru);
-		return entry->plan;
 	}
-	if (entry)
-		drop_entry(entry);		/* hash collision: replace */
-
-	stat_misses++;
-	if (plan_class[0] != '\0')
-		stat_skew_entries++;
-	plan = SPI_prepare_cursor(sql, nargs, argtypes, cursor_options(mode));
-	if (plan == NULL)
-		elog(ERROR, "ignis: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "ignis: SPI_keepplan failed");
-
-	while (hash_get_num_entries(plan_cache) >= ignis_plan_cache_size &&
-		   !dlist_is_empty(&plan_lru))
+	else
 	{
-		drop_entry(dlist_container(PlanEntry, lru, dlist_head_node(&plan_lru)));
-		stat_evictions++;
+		if (entry)
+			drop_entry(entry);	/* hash collision: replace */
+		stat_misses++;
+		adaptive = plan_class[0] != '\0' && mode == IGNIS_PLAN_AUTO;
+		if (plan_class[0] != '\0')
+			stat_skew_entries++;
+		plans[0] = prepare_kept(sql, nargs, argtypes,
+								cursor_options(adaptive ? IGNIS_PLAN_GENERIC : mode));
+		if (adaptive)
+			plans[1] = prepare_kept(sql, nargs, argtypes, cursor_options(IGNIS_PLAN_CUSTOM));
+
+		while (hash_get_num_entries(plan_cache) >= ignis_plan_cache_size &&
+			   !dlist_is_empty(&plan_lru))
+		{
+			drop_entry(dlist_container(PlanEntry, lru, dlist_head_node(&plan_lru)));
+			stat_evictions++;
+		}
+		entry = hash_search(plan_cache, &key, HASH_ENTER, &found);
+		entry->sql = MemoryContextStrdup(plan_cache_cxt, sql);
+		entry->plan_class = MemoryContextStrdup(plan_cache_cxt, plan_class);
+		entry->mode = mode;
+		entry->plans[0] = plans[0];
+		entry->plans[1] = plans[1];
+		entry->choice = adaptive ? -1 : 0;
+		entry->runs[0] = entry->runs[1] = 0;
+		entry->elapsed[0] = entry->elapsed[1] = 0;
+		entry->generation = plan_generation;
+		dlist_push_tail(&plan_lru, &entry->lru);
 	}
-	entry = hash_search(plan_cache, &key, HASH_ENTER, &found);
-	entry->sql = MemoryContextStrdup(plan_cache_cxt, sql);
-	entry->plan_class = MemoryContextStrdup(plan_cache_cxt, plan_class);
-	entry->mode = mode;
-	entry->plan = plan;
-	dlist_push_tail(&plan_lru, &entry->lru);
-	return plan;
+
+	if (entry->plans[1] && entry->generation != plan_generation)
+	{
+		/* new statistics: measure again */
+		entry->choice = -1;
+		entry->runs[0] = entry->runs[1] = 0;
+		entry->elapsed[0] = entry->elapsed[1] = 0;
+		entry->generation = plan_generation;
+	}
+	handle->key = key;
+	handle->sql = entry->sql;
+	if (entry->choice >= 0)
+	{
+		handle->plan = entry->plans[entry->choice];
+		return;
+	}
+	/* measuring: alternate, the slot with fewer runs first */
+	handle->slot = entry->runs[1] < entry->runs[0] ? 1 : 0;
+	handle->plan = entry->plans[handle->slot];
+	handle->timed = entry->runs[handle->slot] > 0;
+	handle->measuring = true;
+}
+
+/* Record one execution of a plan handed out while measuring. */
+void
+plan_cache_report(PlanHandle *handle, double elapsed_us)
+{
+	PlanEntry  *entry;
+
+	if (!handle->measuring || plan_cache == NULL)
+		return;
+	entry = hash_search(plan_cache, &handle->key, HASH_FIND, NULL);
+	if (entry == NULL || entry->sql != handle->sql || entry->choice >= 0)
+		return;					/* evicted or replaced meanwhile */
+	if (handle->timed)
+		entry->elapsed[handle->slot] += elapsed_us;
+	entry->runs[handle->slot]++;
+	if (entry->runs[0] > TRIALS && entry->runs[1] > TRIALS)
+	{
+		entry->choice = entry->elapsed[1] < entry->elapsed[0] ? 1 : 0;
+		if (entry->choice == 1)
+			stat_adaptive_custom++;
+	}
 }
 
 Jsonb *
@@ -172,10 +261,11 @@ plan_cache_stats_jsonb(void)
 	json = psprintf("{\"entries\": %ld, \"capacity\": %d, \"hits\": " UINT64_FORMAT
 					", \"misses\": " UINT64_FORMAT ", \"evictions\": " UINT64_FORMAT
 					", \"uncached\": " UINT64_FORMAT ", \"skew_class_entries\": " UINT64_FORMAT
+					", \"skew_classes_on_custom_plans\": " UINT64_FORMAT
 					", \"hit_rate\": %.6f}",
 					plan_cache ? (long) hash_get_num_entries(plan_cache) : 0L,
 					ignis_plan_cache_size, stat_hits, stat_misses, stat_evictions,
-					stat_uncached, stat_skew_entries,
+					stat_uncached, stat_skew_entries, stat_adaptive_custom,
 					lookups ? (double) stat_hits / lookups : 0.0);
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));
 }
