@@ -167,3 +167,7 @@ CREATE FUNCTION ignis.restore_by(model text, conditions jsonb, options jsonb DEF
 CREATE FUNCTION ignis.discover(schema name DEFAULT 'public', options jsonb DEFAULT '{}')
   RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE
   AS 'MODULE_PATHNAME', 'ignis_discover';
+
+CREATE FUNCTION ignis._json_numeric(doc jsonb, path text[])
+  RETURNS numeric LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+  AS 'MODULE_PATHNAME', 'ignis_json_numeric';

@@ -97,6 +97,8 @@ relcache_callback(Datum arg, Oid relid)
 		{
 			bury_model(entry->model);
 			hash_search(model_cache, entry->name, HASH_REMOVE, NULL);
+			/* the table changed (ANALYZE included): plans may be measured again */
+			plan_cache_new_generation();
 		}
 	}
 }
@@ -717,8 +719,6 @@ ignis_model_get(const char *name)
 		return entry->model;
 
 	model = load_model(name);
-	/* fresh statistics may change which plans are best */
-	plan_cache_new_generation();
 	/* loading may have processed invalidations; insert only now */
 	entry = hash_search(model_cache, name, HASH_ENTER, &found);
 	if (found)

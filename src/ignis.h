@@ -302,7 +302,6 @@ typedef struct PlanHandle
 	const char *sql;
 	int			slot;
 	bool		measuring;		/* report the run's time (plan_cache_report) */
-	bool		timed;
 } PlanHandle;
 
 extern void plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class,

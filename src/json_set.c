@@ -136,3 +136,71 @@ ignis_set_path(PG_FUNCTION_ARGS)
 	}
 	PG_RETURN_DATUM(set_one(doc, comps, n, value));
 }
+
+/*
+ * ignis._json_numeric(doc, path): the value at path compared in numeric
+ * mode (filter.md §8.4).  A JSON number is returned as is; a string that
+ * looks like a plain decimal (^-?[0-9]+(\.[0-9]+)?$) is converted; anything
+ * else (other strings, booleans, objects, arrays, JSON null, a missing
+ * path) is NULL.  Equivalent to the CASE/regex form over #>>, but extracts
+ * once and matches digits without a regular expression.
+ */
+static bool
+plain_decimal(const char *s, int len)
+{
+	int			i = 0;
+	int			digits = 0;
+
+	if (i < len && s[i] == '-')
+		i++;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+	{
+		i++;
+		digits++;
+	}
+	if (digits == 0)
+		return false;
+	if (i == len)
+		return true;
+	if (s[i] != '.')
+		return false;
+	i++;
+	digits = 0;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+	{
+		i++;
+		digits++;
+	}
+	return digits > 0 && i == len;
+}
+
+PG_FUNCTION_INFO_V1(ignis_json_numeric);
+Datum
+ignis_json_numeric(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *doc = PG_GETARG_JSONB_P(0);
+	ArrayType  *patharr = PG_GETARG_ARRAYTYPE_P(1);
+	Datum	   *comps;
+	bool	   *nulls;
+	int			n;
+	bool		isnull = false;
+	Datum		value;
+	Jsonb	   *jb;
+	JsonbValue	v;
+
+	deconstruct_array(patharr, TEXTOID, -1, false, TYPALIGN_INT, &comps, &nulls, &n);
+	value = jsonb_get_element(doc, comps, n, &isnull, false);
+	if (isnull)
+		PG_RETURN_NULL();
+	jb = DatumGetJsonbP(value);
+	if (!JB_ROOT_IS_SCALAR(jb) || !JsonbExtractScalar(&jb->root, &v))
+		PG_RETURN_NULL();
+	if (v.type == jbvNumeric)
+		PG_RETURN_NUMERIC(v.val.numeric);
+	if (v.type == jbvString && plain_decimal(v.val.string.val, v.val.string.len))
+		PG_RETURN_DATUM(DirectFunctionCall3(numeric_in,
+											CStringGetDatum(pnstrdup(v.val.string.val,
+																	 v.val.string.len)),
+											ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	PG_RETURN_NULL();
+}

@@ -42,8 +42,9 @@ typedef struct PlanEntry
 	int			mode;
 	SPIPlanPtr	plans[2];		/* [0] the plan; [1] skewed class: custom-only */
 	int			choice;			/* plan in use, or -1 while measuring both */
-	int			runs[2];		/* executions so far (the first is not timed) */
-	double		elapsed[2];		/* total of the timed runs, microseconds */
+	int			runs[2];		/* timed executions so far */
+	double		elapsed[2];		/* their total, microseconds */
+	double		slowest[2];		/* the slowest of them */
 	uint64		generation;		/* statistics generation the choice was made in */
 	dlist_node	lru;
 } PlanEntry;
@@ -204,6 +205,7 @@ plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class, int 
 		entry->choice = adaptive ? -1 : 0;
 		entry->runs[0] = entry->runs[1] = 0;
 		entry->elapsed[0] = entry->elapsed[1] = 0;
+		entry->slowest[0] = entry->slowest[1] = 0;
 		entry->generation = plan_generation;
 		dlist_push_tail(&plan_lru, &entry->lru);
 	}
@@ -214,6 +216,7 @@ plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class, int 
 		entry->choice = -1;
 		entry->runs[0] = entry->runs[1] = 0;
 		entry->elapsed[0] = entry->elapsed[1] = 0;
+		entry->slowest[0] = entry->slowest[1] = 0;
 		entry->generation = plan_generation;
 	}
 	handle->key = key;
@@ -223,10 +226,12 @@ plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class, int 
 		handle->plan = entry->plans[entry->choice];
 		return;
 	}
-	/* measuring: alternate, the slot with fewer runs first */
-	handle->slot = entry->runs[1] < entry->runs[0] ? 1 : 0;
+	/*
+	 * Measuring: alternate, the per-call plan first (it is planned for the
+	 * values at hand, so it is never the disaster a generic plan can be).
+	 */
+	handle->slot = entry->runs[1] <= entry->runs[0] ? 1 : 0;
 	handle->plan = entry->plans[handle->slot];
-	handle->timed = entry->runs[handle->slot] > 0;
 	handle->measuring = true;
 }
 
@@ -241,15 +246,19 @@ plan_cache_report(PlanHandle *handle, double elapsed_us)
 	entry = hash_search(plan_cache, &handle->key, HASH_FIND, NULL);
 	if (entry == NULL || entry->sql != handle->sql || entry->choice >= 0)
 		return;					/* evicted or replaced meanwhile */
-	if (handle->timed)
-		entry->elapsed[handle->slot] += elapsed_us;
+	entry->elapsed[handle->slot] += elapsed_us;
+	entry->slowest[handle->slot] = Max(entry->slowest[handle->slot], elapsed_us);
 	entry->runs[handle->slot]++;
-	if (entry->runs[0] > TRIALS && entry->runs[1] > TRIALS)
-	{
+
+	/* a run more than twice as slow as every run of the other plan decides at once */
+	if (entry->runs[0] > 0 && entry->runs[1] > 0 &&
+		elapsed_us > 2 * entry->slowest[1 - handle->slot] &&
+		entry->runs[1 - handle->slot] >= (handle->slot == 0 ? 1 : 2))
+		entry->choice = 1 - handle->slot;
+	else if (entry->runs[0] >= TRIALS && entry->runs[1] >= TRIALS)
 		entry->choice = entry->elapsed[1] < entry->elapsed[0] ? 1 : 0;
-		if (entry->choice == 1)
-			stat_adaptive_custom++;
-	}
+	if (entry->choice == 1)
+		stat_adaptive_custom++;
 }
 
 Jsonb *

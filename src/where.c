@@ -128,7 +128,6 @@ static const char *const supported_ops[] = {
 
 #define OPS_HINT "Operators: eq, neq/ne, gt, gte, lt, lte, between, notBetween, in/inq, nin/notIn, like, nlike/notLike, ilike, nilike/notILike, startsWith, endsWith, regexp, iregexp, is, isn, isNull, isNotNull, contains, containedBy, overlaps."
 
-static const char numeric_regex[] = "'^-?[0-9]+(\\.[0-9]+)?$'";
 
 static int
 op_code(const char *name)
@@ -1366,13 +1365,11 @@ emit_target(QueryBuilder *qb, WhereExpr *e, const char *alias, int pathparam)
 		case TGT_JSON_TEXT:
 			if (e->numeric)
 			{
-				appendStringInfo(sql, "(CASE WHEN (%s.%s OPERATOR(pg_catalog.#>>) ", alias,
-								 prop->column_sql);
+				/* the value as a number when it is one (json_set.c) */
+				appendStringInfo(sql, json_col ? "ignis._json_numeric(%s.%s::pg_catalog.jsonb, "
+								 : "ignis._json_numeric(%s.%s, ", alias, prop->column_sql);
 				qb_append_param(qb, pathparam);
-				appendStringInfo(sql, ") OPERATOR(pg_catalog.~) %s THEN (%s.%s OPERATOR(pg_catalog.#>>) ",
-								 numeric_regex, alias, prop->column_sql);
-				qb_append_param(qb, pathparam);
-				appendStringInfoString(sql, ")::pg_catalog.numeric END)");
+				appendStringInfoChar(sql, ')');
 			}
 			else
 			{
