@@ -30,7 +30,10 @@ errpath_push_key(StringInfo path, const char *key)
 	int			oldlen = path->len;
 
 	if (is_plain_key(key))
-		appendStringInfo(path, ".%s", key);
+	{
+		appendStringInfoChar(path, '.');
+		appendStringInfoString(path, key);
+	}
 	else
 	{
 		appendStringInfoChar(path, '[');

@@ -138,7 +138,7 @@ ignis_planned_rows(QueryBuilder *qb)
 			? jnode_get(jnode_get(doc->items[0], "Plan"), "Plan Rows") : NULL;
 
 		if (plan && plan->type == JN_NUMBER)
-			rows = (int64) strtod(plan->str, NULL);
+			rows = (int64) strtod(jnode_scalar_text(plan), NULL);
 	}
 	SPI_finish();
 	return rows;

@@ -194,7 +194,7 @@ parse_count(JNode *v, const char *path)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ignis: %s must be an integer >= 0, not %s", path,
-						v->type == JN_NUMBER ? v->str : jnode_type_name(v))));
+						v->type == JN_NUMBER ? jnode_scalar_text(v) : jnode_type_name(v))));
 	return n;
 }
 

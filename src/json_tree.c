@@ -14,6 +14,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
+#include "utils/memutils.h"
 
 JNode *
 jnode_new(JNodeType type)
@@ -125,10 +126,9 @@ jnode_from_scalar(JsonbValue *v)
 			node->str = pnstrdup(v->val.string.val, v->val.string.len);
 			return node;
 		case jbvNumeric:
+			/* the text of a number is made only when asked (jnode_scalar_text) */
 			node = jnode_new(JN_NUMBER);
 			node->num = v->val.numeric;
-			node->str = DatumGetCString(DirectFunctionCall1(numeric_out,
-															NumericGetDatum(v->val.numeric)));
 			return node;
 		case jbvBool:
 			node = jnode_new(JN_BOOL);
@@ -233,7 +233,7 @@ jnode_is_integer(const JNode *node, int64 *value)
 
 	if (node == NULL || node->type != JN_NUMBER)
 		return false;
-	p = node->str;
+	p = jnode_scalar_text(node);
 	if (*p == '-')
 	{
 		neg = true;
@@ -295,7 +295,7 @@ jnode_to_json(StringInfo buf, const JNode *node)
 			appendStringInfoString(buf, node->b ? "true" : "false");
 			break;
 		case JN_NUMBER:
-			appendStringInfoString(buf, node->str);
+			appendStringInfoString(buf, jnode_scalar_text(node));
 			break;
 		case JN_STRING:
 			escape_json(buf, node->str);
@@ -325,14 +325,94 @@ jnode_to_json(StringInfo buf, const JNode *node)
 	}
 }
 
+/* A scalar node as a JsonbValue. */
+static void
+push_scalar(const JNode *node, JsonbValue *v)
+{
+	switch (node->type)
+	{
+		case JN_NULL:
+			v->type = jbvNull;
+			break;
+		case JN_BOOL:
+			v->type = jbvBool;
+			v->val.boolean = node->b;
+			break;
+		case JN_NUMBER:
+			v->type = jbvNumeric;
+			v->val.numeric = node->num ? node->num
+				: DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(node->str),
+													  ObjectIdGetDatum(InvalidOid),
+													  Int32GetDatum(-1)));
+			break;
+		default:
+			v->type = jbvString;
+			v->val.string.val = node->str;
+			v->val.string.len = strlen(node->str);
+			break;
+	}
+}
+
+/*
+ * Build jsonb straight from the tree (no text round trip): containers are
+ * pushed recursively, as `token` (WJB_ELEM or WJB_VALUE) of their parent.
+ */
+static JsonbValue *
+push_node(JsonbParseState **state, const JNode *node, JsonbIteratorToken token)
+{
+	JsonbValue	v;
+	JsonbValue *res = NULL;
+	int			i;
+
+	check_stack_depth();
+	if (node->type == JN_ARRAY || node->type == JN_OBJECT)
+	{
+		bool		obj = node->type == JN_OBJECT;
+
+		pushJsonbValue(state, obj ? WJB_BEGIN_OBJECT : WJB_BEGIN_ARRAY, NULL);
+		for (i = 0; i < node->n; i++)
+		{
+			if (obj)
+			{
+				JsonbValue	k;
+
+				k.type = jbvString;
+				k.val.string.val = node->keys[i];
+				k.val.string.len = strlen(node->keys[i]);
+				pushJsonbValue(state, WJB_KEY, &k);
+			}
+			push_node(state, node->items[i], obj ? WJB_VALUE : WJB_ELEM);
+		}
+		res = pushJsonbValue(state, obj ? WJB_END_OBJECT : WJB_END_ARRAY, NULL);
+	}
+	else
+	{
+		push_scalar(node, &v);
+		res = pushJsonbValue(state, token, &v);
+	}
+	return res;
+}
+
 Jsonb *
 jnode_to_jsonb(const JNode *node)
 {
-	StringInfoData buf;
+	JsonbParseState *state = NULL;
+	JsonbValue *root;
 
-	initStringInfo(&buf);
-	jnode_to_json(&buf, node);
-	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+	if (node->type != JN_ARRAY && node->type != JN_OBJECT)
+	{
+		/* a scalar document is a one-element raw-scalar array */
+		JsonbValue	scalar;
+
+		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+		state->contVal.val.array.rawScalar = true;
+		push_scalar(node, &scalar);
+		pushJsonbValue(&state, WJB_ELEM, &scalar);
+		root = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+	}
+	else
+		root = push_node(&state, node, WJB_ELEM);
+	return JsonbValueToJsonb(root);
 }
 
 bool
@@ -368,8 +448,18 @@ jnode_scalar_text(const JNode *node)
 {
 	switch (node->type)
 	{
-		case JN_STRING:
 		case JN_NUMBER:
+			if (node->str == NULL)
+			{
+				/* kept with the node, which may live in a model's cache */
+				char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out,
+																	 NumericGetDatum(node->num)));
+
+				((JNode *) node)->str = MemoryContextStrdup(GetMemoryChunkContext((void *) node),
+															 text);
+			}
+			return node->str;
+		case JN_STRING:
 			return node->str;
 		case JN_BOOL:
 			return node->b ? "true" : "false";
