@@ -81,6 +81,7 @@ struct WhereExpr
 	Target		target;
 	bool		numeric;		/* TGT_JSON_TEXT compared as numbers */
 	Operand		path;			/* text[] path for JSON targets */
+	char	   *single_key;		/* the path is this one object key: use ->> / -> */
 	CondOp		op;
 	int			noperands;
 	Operand		operands[2];
@@ -428,6 +429,18 @@ ignis_json_path_prop(IgnisModel *model, const char *key, const char **rest,
 	return prop;
 }
 
+/* The key of a one-component path that is not an array index, or NULL. */
+static char *
+single_object_key(List *components)
+{
+	char	   *c;
+
+	if (list_length(components) != 1)
+		return NULL;
+	c = linitial(components);
+	return (c[0] >= '0' && c[0] <= '9') ? NULL : c;
+}
+
 static Operand
 ignis_path_operand(List *components)
 {
@@ -473,6 +486,7 @@ typedef struct EntryCtx
 	Target		target;			/* TGT_COLUMN, TGT_JSON_TEXT or TGT_DOC */
 	bool		has_path;
 	Operand		path;
+	char	   *single_key;
 	bool		numeric;		/* JSON text numeric mode */
 } EntryCtx;
 
@@ -484,7 +498,10 @@ new_cond(EntryCtx *ec, CondOp op)
 	/* D36: null tests look at the extracted value whatever the mode */
 	e->numeric = ec->numeric && op != C_IS_NULL && op != C_IS_NOT_NULL;
 	if (ec->has_path)
+	{
 		e->path = ec->path;
+		e->single_key = ec->single_key;
+	}
 	return e;
 }
 
@@ -1126,6 +1143,7 @@ parse_entry(EntryCtx *ec, JNode *v, StringInfo path)
 			ec->target = TGT_JSON_TEXT;
 			ec->has_path = true;
 			ec->path = ignis_path_operand(components);
+			ec->single_key = single_object_key(components);
 			return parse_entry(ec, rest, path);
 		}
 
@@ -1220,7 +1238,10 @@ parse_object(IgnisModel *model, JNode *where, StringInfo path, int depth)
 				ec.prop = ignis_json_path_prop(model, key, &rest, path->data);
 				ec.target = TGT_JSON_TEXT;
 				ec.has_path = true;
-				ec.path = ignis_path_operand(ignis_parse_json_path(rest, path->data));
+				List	   *components = ignis_parse_json_path(rest, path->data);
+
+				ec.path = ignis_path_operand(components);
+				ec.single_key = single_object_key(components);
 			}
 			else
 			{
@@ -1357,8 +1378,10 @@ emit_target(QueryBuilder *qb, WhereExpr *e, const char *alias, int pathparam)
 							 alias, prop->column_sql);
 			break;
 		case TGT_JSON_VALUE:
-			appendStringInfo(sql, json_col ? "(%s.%s::pg_catalog.jsonb OPERATOR(pg_catalog.#>) "
-							 : "(%s.%s OPERATOR(pg_catalog.#>) ", alias, prop->column_sql);
+			/* one object key: -> (cheaper than #> with a path array) */
+			appendStringInfo(sql, json_col ? "(%s.%s::pg_catalog.jsonb OPERATOR(pg_catalog.%s) "
+							 : "(%s.%s OPERATOR(pg_catalog.%s) ", alias, prop->column_sql,
+							 e->single_key ? "->" : "#>");
 			qb_append_param(qb, pathparam);
 			appendStringInfoChar(sql, ')');
 			break;
@@ -1373,7 +1396,8 @@ emit_target(QueryBuilder *qb, WhereExpr *e, const char *alias, int pathparam)
 			}
 			else
 			{
-				appendStringInfo(sql, "(%s.%s OPERATOR(pg_catalog.#>>) ", alias, prop->column_sql);
+				appendStringInfo(sql, "(%s.%s OPERATOR(pg_catalog.%s) ", alias, prop->column_sql,
+								 e->single_key ? "->>" : "#>>");
 				qb_append_param(qb, pathparam);
 				appendStringInfoChar(sql, ')');
 			}
@@ -1480,7 +1504,11 @@ emit_cond(QueryBuilder *qb, WhereExpr *e, const char *alias)
 	StringInfo	sql = &qb->sql;
 	int			pathparam = 0;
 
-	if (e->target == TGT_JSON_TEXT || e->target == TGT_JSON_VALUE)
+	if ((e->target == TGT_JSON_TEXT || e->target == TGT_JSON_VALUE) && e->single_key &&
+		!(e->target == TGT_JSON_TEXT && e->numeric))
+		pathparam = qb_param(qb, TEXTOID, CStringGetTextDatum(e->single_key), false,
+							 jnode_string(e->single_key));
+	else if (e->target == TGT_JSON_TEXT || e->target == TGT_JSON_VALUE)
 		pathparam = qb_param(qb, e->path.type, e->path.value, false, e->path.json);
 	if (e->target == TGT_COLUMN && e->prop->skewed && e->noperands > 0)
 		classify_skewed(qb, e);
