@@ -8,7 +8,7 @@
 #
 # Knobs (environment):
 #   BENCH_SCALE         dataset scale; 1 = 100k users, 500k posts, 1M comments (default 1; smoke 0.01)
-#   BENCH_SECONDS       seconds per pgbench round (default 1)
+#   BENCH_SECONDS       seconds per pgbench round (default 2; smoke 1)
 #   BENCH_TRANSACTIONS  transactions per client per round instead of seconds (smoke: 20)
 #   BENCH_ROUNDS        alternating rounds per side; the median is reported (default 5; smoke 1)
 #   BENCH_CLIENTS       client counts (default "1 8"; smoke "1")
@@ -50,7 +50,10 @@ if [ "$SMOKE" = 1 ]; then
     RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results/smoke}
 else
     SCALE=${BENCH_SCALE:-1}
-    SECS=${BENCH_SECONDS:-1}
+    # 2 s rounds: each round opens new connections, and a new backend pays
+    # for its first calls (plan cache misses, the measured plan choice of
+    # skewed classes); longer rounds weigh that as a long-lived backend does
+    SECS=${BENCH_SECONDS:-2}
     TXNS=${BENCH_TRANSACTIONS:-}
     ROUNDS=${BENCH_ROUNDS:-5}
     CLIENTS=${BENCH_CLIENTS:-1 8}

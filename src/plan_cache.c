@@ -250,9 +250,9 @@ plan_cache_report(PlanHandle *handle, double elapsed_us)
 	entry->slowest[handle->slot] = Max(entry->slowest[handle->slot], elapsed_us);
 	entry->runs[handle->slot]++;
 
-	/* a run more than twice as slow as every run of the other plan decides at once */
+	/* a run 1.5 times slower than every run of the other plan decides at once */
 	if (entry->runs[0] > 0 && entry->runs[1] > 0 &&
-		elapsed_us > 2 * entry->slowest[1 - handle->slot] &&
+		elapsed_us > 1.5 * entry->slowest[1 - handle->slot] &&
 		entry->runs[1 - handle->slot] >= (handle->slot == 0 ? 1 : 2))
 		entry->choice = 1 - handle->slot;
 	else if (entry->runs[0] >= TRIALS && entry->runs[1] >= TRIALS)
