@@ -6,7 +6,7 @@ DATA        = sql/ignis--0.1.0.sql
 SRCS        = $(wildcard src/*.c)
 OBJS        = $(SRCS:.c=.o)
 PG_CPPFLAGS = -I$(srcdir)/src
-PG_CFLAGS   = -Wall -Werror -Wmissing-prototypes -Wno-declaration-after-statement
+PG_CFLAGS   = -Wall -Werror -Wmissing-prototypes
 
 # pg_regress suites: sql/<name>.sql against expected/<name>.out, run in this order
 # in one database (the first one loads the fixture of the behaviour spec).

@@ -188,9 +188,9 @@ emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *par
 
 	if (via)
 	{
-		appendStringInfoString(&qb->sql, " WHERE ");
 		int			mark;
 
+		appendStringInfoString(&qb->sql, " WHERE ");
 		emit_join_condition(qb, via, parent, alias, parent_alias);
 		mark = qb->sql.len;
 		appendStringInfoString(&qb->sql, " AND ");
