@@ -21,12 +21,13 @@ REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 ISOLATION = concurrent_writes
 ISOLATION_OPTS = --load-extension=ignis
 
-# every stage shares the declarations of src/ignis.h
-$(OBJS): src/ignis.h
-
 PG_CONFIG ?= $(shell command -v pg_config 2>/dev/null || echo /usr/lib/postgresql/15/bin/pg_config)
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# every stage shares the declarations of src/ignis.h (after the include, so
+# that PGXS' "all" stays the default goal)
+$(OBJS): src/ignis.h
 
 .PHONY: demo test
 demo:

@@ -1234,12 +1234,12 @@ parse_object(IgnisModel *model, JNode *where, StringInfo path, int depth)
 			if (strpbrk(key, ".[") != NULL)
 			{
 				const char *rest;
+				List	   *components;
 
 				ec.prop = ignis_json_path_prop(model, key, &rest, path->data);
 				ec.target = TGT_JSON_TEXT;
 				ec.has_path = true;
-				List	   *components = ignis_parse_json_path(rest, path->data);
-
+				components = ignis_parse_json_path(rest, path->data);
 				ec.path = ignis_path_operand(components);
 				ec.single_key = single_object_key(components);
 			}
