@@ -264,14 +264,20 @@ ignis_prop_names_hint(IgnisModel *model)
 	return buf.data;
 }
 
-/* Raise 42703 for an unknown property, with a suggestion. */
-static void
-unknown_property(IgnisModel *model, const char *name, const char *path)
+/*
+ * The index of a property; an unknown name is 42703 naming `path`, with the
+ * closest property as a hint (or the list of properties).
+ */
+int
+ignis_prop_or_error(IgnisModel *model, const char *name, const char *path)
 {
-	const char **names = palloc(sizeof(char *) * Max(model->nprops, 1));
+	const char **names;
 	const char *best;
-	int			i;
+	int			i = ignis_model_find_prop(model, name);
 
+	if (i >= 0)
+		return i;
+	names = palloc(sizeof(char *) * Max(model->nprops, 1));
 	for (i = 0; i < model->nprops; i++)
 		names[i] = model->props[i].name;
 	best = closest_match(name, names, model->nprops);
@@ -282,6 +288,7 @@ unknown_property(IgnisModel *model, const char *name, const char *path)
 			 best ? errhint("Did you mean \"%s\"?", best)
 			 : errhint("Properties of \"%s\": %s.", model->name,
 					   ignis_prop_names_hint(model))));
+	return -1;					/* keep compiler quiet */
 }
 
 /* Resolve a property name given in settings; 42703 with the path if unknown. */
@@ -295,9 +302,7 @@ settings_prop(IgnisModel *model, JNode *node, const char *path)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ignis: %s must be a property name (string), not %s",
 						path, jnode_type_name(node))));
-	idx = ignis_model_find_prop(model, node->str);
-	if (idx < 0)
-		unknown_property(model, node->str, path);
+	idx = ignis_prop_or_error(model, node->str, path);
 	return idx;
 }
 

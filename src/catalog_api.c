@@ -494,13 +494,7 @@ check_key_props(IgnisModel *model, char **keys, int n, const char *path)
 	int			i;
 
 	for (i = 0; i < n; i++)
-		if (ignis_model_find_prop(model, keys[i]) < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("ignis: unknown property \"%s\" of model \"%s\" at %s[%d]",
-							keys[i], model->name, path, i),
-					 errhint("Properties of \"%s\": %s.", model->name,
-							 ignis_prop_names_hint(model))));
+		(void) ignis_prop_or_error(model, keys[i], psprintf("%s[%d]", path, i));
 }
 
 PG_FUNCTION_INFO_V1(ignis_register_relation);

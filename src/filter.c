@@ -198,31 +198,6 @@ parse_count(JNode *v, const char *path)
 	return n;
 }
 
-static int
-prop_or_error(IgnisModel *model, const char *name, const char *path)
-{
-	int			idx = ignis_model_find_prop(model, name);
-
-	if (idx < 0)
-	{
-		const char **names = palloc(sizeof(char *) * Max(model->nprops, 1));
-		const char *best;
-		int			k;
-
-		for (k = 0; k < model->nprops; k++)
-			names[k] = model->props[k].name;
-		best = closest_match(name, names, model->nprops);
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("ignis: unknown property \"%s\" of model \"%s\" at %s",
-						name, model->name, path),
-				 best ? errhint("Did you mean \"%s\"?", best)
-				 : errhint("Properties of \"%s\": %s.", model->name,
-						   ignis_prop_names_hint(model))));
-	}
-	return idx;
-}
-
 static void
 parse_fields(ParsedFilter *pf, JNode *fields, StringInfo path)
 {
@@ -245,7 +220,7 @@ parse_fields(ParsedFilter *pf, JNode *fields, StringInfo path)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("ignis: %s must be a property name, not %s", path->data,
 								jnode_type_name(fields->items[i]))));
-			requested[prop_or_error(model, fields->items[i]->str, path->data)] = true;
+			requested[ignis_prop_or_error(model, fields->items[i]->str, path->data)] = true;
 			any = true;
 			errpath_pop(path, old);
 		}
@@ -263,7 +238,7 @@ parse_fields(ParsedFilter *pf, JNode *fields, StringInfo path)
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("ignis: %s must be true or false, not %s", path->data,
 								jnode_type_name(fields->items[i]))));
-			idx = prop_or_error(model, fields->keys[i], path->data);
+			idx = ignis_prop_or_error(model, fields->keys[i], path->data);
 			requested[idx] = fields->items[i]->b;
 			if (fields->items[i]->b)
 				inclusion = true;
@@ -336,7 +311,7 @@ parse_order_item(ParsedFilter *pf, char *item, const char *path)
 		oi->path = ignis_parse_json_path(rest, path);
 	}
 	else
-		oi->prop = prop_or_error(pf->model, key, path);
+		oi->prop = ignis_prop_or_error(pf->model, key, path);
 
 	w = next_word(&s);
 	if (w && (pg_strcasecmp(w, "ASC") == 0 || pg_strcasecmp(w, "DESC") == 0))

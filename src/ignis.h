@@ -180,6 +180,7 @@ extern IgnisModel *ignis_model_get_text(text *name);
 extern IgnisModel *ignis_model_build(const char *name, Oid relid, JNode *settings,
 									 MemoryContext cxt);
 extern int	ignis_model_find_prop(IgnisModel *model, const char *name);
+extern int	ignis_prop_or_error(IgnisModel *model, const char *name, const char *path);
 extern IgnisRelationDef *ignis_model_find_rel(IgnisModel *model, const char *name);
 extern void ignis_cache_reset(void);
 extern void ignis_cache_init(void);
@@ -213,7 +214,6 @@ extern int	qb_param(QueryBuilder *qb, Oid type, Datum value, bool isnull, JNode 
 extern void qb_append_param(QueryBuilder *qb, int paramno);
 extern void qb_append_new_param(QueryBuilder *qb, Oid type, Datum value, bool isnull,
 								JNode *json);
-extern Jsonb *qb_params_jsonb(QueryBuilder *qb);
 extern char *qb_params_json(QueryBuilder *qb);
 
 /* A compiled where: a tree mirroring the where object, already validated. */

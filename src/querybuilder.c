@@ -176,12 +176,6 @@ qb_params_json(QueryBuilder *qb)
 	return buf.data;
 }
 
-Jsonb *
-qb_params_jsonb(QueryBuilder *qb)
-{
-	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
-											  CStringGetDatum(qb_params_json(qb))));
-}
 
 /*
  * An identifier, always double-quoted (quote_identifier leaves plain

@@ -1245,25 +1245,8 @@ parse_object(IgnisModel *model, JNode *where, StringInfo path, int depth)
 			}
 			else
 			{
-				int			idx = ignis_model_find_prop(model, key);
+				int			idx = ignis_prop_or_error(model, key, path->data);
 
-				if (idx < 0)
-				{
-					const char **names = palloc(sizeof(char *) * Max(model->nprops, 1));
-					const char *best;
-					int			k;
-
-					for (k = 0; k < model->nprops; k++)
-						names[k] = model->props[k].name;
-					best = closest_match(key, names, model->nprops);
-					ereport(ERROR,
-							(errcode(ERRCODE_UNDEFINED_COLUMN),
-							 errmsg("ignis: unknown property \"%s\" of model \"%s\" at %s",
-									key, model->name, path->data),
-							 best ? errhint("Did you mean \"%s\"?", best)
-							 : errhint("Properties of \"%s\": %s.", model->name,
-									   ignis_prop_names_hint(model))));
-				}
 				ec.prop = &model->props[idx];
 				ec.target = (ec.prop->kind == PROP_JSON || ec.prop->kind == PROP_JSONB)
 					? TGT_DOC : TGT_COLUMN;

@@ -174,21 +174,6 @@ convert_value(IgnisProperty *prop, JNode *v, StringInfo path)
 	}
 }
 
-/* The property of a data key; 42703 for unknown names. */
-static int
-data_prop(IgnisModel *model, const char *key, const char *path)
-{
-	int			idx = ignis_model_find_prop(model, key);
-
-	if (idx < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("ignis: unknown property \"%s\" of model \"%s\" at %s",
-						key, model->name, path),
-				 errhint("Properties of \"%s\": %s.", model->name, ignis_prop_names_hint(model))));
-	return idx;
-}
-
 static void
 check_data_object(JNode *v, const char *path)
 {
@@ -330,7 +315,7 @@ convert_row(IgnisModel *model, JNode *row, bool *has, StringInfo path)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("ignis: JSON-path keys are only allowed in updates, at %s", path->data),
 					 errhint("Give the whole document in create, or update the path afterwards.")));
-		idx = data_prop(model, key, path->data);
+		idx = ignis_prop_or_error(model, key, path->data);
 		vals[idx] = convert_value(&model->props[idx], row->items[i], path);
 		has[idx] = true;
 		errpath_pop(path, old);
@@ -787,7 +772,7 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 		}
 		else
 		{
-			idx = data_prop(model, key, path.data);
+			idx = ignis_prop_or_error(model, key, path.data);
 			whole[idx] = convert_value(&model->props[idx], data->items[i], &path);
 			has_whole[idx] = true;
 		}
