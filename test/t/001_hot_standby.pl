@@ -18,29 +18,12 @@
 use strict;
 use warnings;
 
-use File::Basename qw(basename);
-use File::Path qw(rmtree);
 use FindBin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
-
-# A failed earlier run leaves its data directories behind (kept for
-# debugging), and PostgreSQL::Test::Cluster refuses to reuse them.
-sub remove_stale_node_dirs
-{
-	my $testname = basename($0);
-	$testname =~ s/\.[^.]+$//;
-	foreach my $name (@_)
-	{
-		my $dir = "$PostgreSQL::Test::Utils::tmp_check/t_${testname}_${name}_data";
-		rmtree($dir) if -d $dir;
-	}
-}
-
-# A crash restart keeps pg_postmaster_start_time() but starts a new checkpointer.
-my $server_lifetime =
-  q{SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'};
+use lib $FindBin::RealBin;
+use IgnisTest;
 
 my $sample_file = "$FindBin::RealBin/../../docs/sample.sql";
 my $db          = 'ignis_hs';
