@@ -2,7 +2,7 @@
 # or the all-in-one scripts/test.sh documented in README.md.
 EXTENSION   = ignis
 MODULE_big  = ignis
-DATA        = sql/ignis--0.1.0.sql
+DATA        = $(wildcard sql/ignis--*.sql)
 SRCS        = $(wildcard src/*.c)
 OBJS        = $(SRCS:.c=.o)
 PG_CPPFLAGS = -I$(srcdir)/src

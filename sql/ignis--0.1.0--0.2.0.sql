@@ -1,0 +1,6 @@
+-- ignis 0.1.0 -> 0.2.0 (ALTER EXTENSION ignis UPDATE TO '0.2.0').
+-- Every change to the SQL surface between the two releases, in the order the
+-- install script sql/ignis--0.2.0.sql has it; a fresh 0.2.0 install and an
+-- upgraded 0.1.0 install define the same objects.
+
+\echo Use "ALTER EXTENSION ignis UPDATE TO '0.2.0'" to load this file. \quit
