@@ -13,30 +13,158 @@
 #include "utils/lsyscache.h"
 
 /*
- * Execute qb's statement (through the plan cache) and return the first
- * column of its single row, copied out of SPI's memory.  read_only
- * statements run on the caller's snapshot and write nothing, so they also
- * work on a hot standby.
+ * The rows of a read statement (qb->result) as the API's jsonb, allocated
+ * in `into`.  Runs inside SPI: the tuples are alive, and the JsonbValue
+ * tree is built in SPI's procedure context, which SPI_finish frees.
+ */
+static Datum
+assemble_result(QueryBuilder *qb, PlanHandle *handle, MemoryContext into, bool *isnull)
+{
+	SPITupleTable *tuptable = SPI_tuptable;
+	TupleDesc	desc = tuptable->tupdesc;
+	uint64		nrows = SPI_processed;
+	int			first = qb->result == RESULT_RANGE ? 2 : 0;
+	ResultLayout *shape = handle->shape ? *handle->shape : NULL;
+	JsonbParseState *ps = NULL;
+	JsonbValue *root;
+	Datum	   *values;
+	bool	   *nulls;
+	uint64		i;
+	int64		total = 0;
+	int64		page = 0;
+	Jsonb	   *jb;
+	MemoryContext old;
+
+	if (!result_layout_matches(shape, desc))
+	{
+		shape = result_layout_build(desc, first,
+								   handle->shape ? handle->shape_cxt : CurrentMemoryContext);
+		if (handle->shape)
+			*handle->shape = shape;
+	}
+	values = palloc(sizeof(Datum) * desc->natts);
+	nulls = palloc(sizeof(bool) * desc->natts);
+	*isnull = false;
+
+	if (qb->result == RESULT_OBJECT)
+	{
+		if (nrows == 0)
+		{
+			*isnull = true;
+			return (Datum) 0;
+		}
+		root = result_push_row(&ps, shape, 0, tuptable->vals[0], desc, values, nulls);
+	}
+	else if (qb->result == RESULT_ARRAY)
+	{
+		pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
+		for (i = 0; i < nrows; i++)
+			result_push_row(&ps, shape, 0, tuptable->vals[i], desc, values, nulls);
+		root = pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
+	}
+	else
+	{
+		/* RESULT_RANGE: columns total, page marker, then the row */
+		pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+		result_push_key(&ps, "data");
+		pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
+		for (i = 0; i < nrows; i++)
+		{
+			HeapTuple	tuple = tuptable->vals[i];
+			bool		null;
+
+			if (i == 0)
+				total = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &null));
+			(void) SPI_getbinval(tuple, desc, 2, &null);
+			if (null)
+				continue;		/* the page is empty */
+			result_push_row(&ps, shape, 2, tuple, desc, values, nulls);
+			page++;
+		}
+		pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
+		result_push_key(&ps, "range");
+		pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+		result_push_key(&ps, "start");
+		result_push_int8(&ps, WJB_VALUE, qb->range_offset);
+		result_push_key(&ps, "end");
+		result_push_int8(&ps, WJB_VALUE, page > 0 ? qb->range_offset + page - 1 : qb->range_offset);
+		result_push_key(&ps, "total");
+		result_push_int8(&ps, WJB_VALUE, total);
+		if (qb->range_label)
+		{
+			JsonbValue	v;
+
+			result_push_key(&ps, "countStrategy");
+			v.type = jbvString;
+			v.val.string.val = (char *) qb->range_label;
+			v.val.string.len = strlen(qb->range_label);
+			pushJsonbValue(&ps, WJB_VALUE, &v);
+		}
+		pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
+		root = pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
+	}
+
+	old = MemoryContextSwitchTo(into);
+	jb = JsonbValueToJsonb(root);
+	MemoryContextSwitchTo(old);
+	return JsonbPGetDatum(jb);
+}
+
+/* The first column of the first row, copied out of SPI's memory. */
+static Datum
+first_value(bool *isnull)
+{
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	Oid			type = SPI_gettypeid(desc, 1);
+	Datum		result;
+	int16		typlen;
+	bool		typbyval;
+
+	result = SPI_getbinval(SPI_tuptable->vals[0], desc, 1, isnull);
+	if (!*isnull)
+	{
+		get_typlenbyval(type, &typlen, &typbyval);
+		result = SPI_datumTransfer(result, typbyval, typlen);
+	}
+	return result;
+}
+
+/* Run the statement: through its cached plan, or unprepared. */
+static int
+run_statement(QueryBuilder *qb, SPIPlanPtr plan, bool read_only)
+{
+	return plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 0)
+		: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
+								qb->nulls, read_only, 0);
+}
+
+/*
+ * Execute qb's statement (through the plan cache) and return its result:
+ * the first column of its single row, or the rows assembled into jsonb
+ * (qb->result), copied out of SPI's memory.  read_only statements run on
+ * the caller's snapshot and write nothing, so they also work on a hot
+ * standby.
  */
 Datum
 ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 {
-	SPIPlanPtr	plan;
+	MemoryContext caller = CurrentMemoryContext;
 	PlanHandle	handle;
 	instr_time	start;
 	int			rc;
-	Datum		result = (Datum) 0;
+	Datum		volatile result = (Datum) 0;
+	bool		jit_off = !ignis_allow_jit && jit_enabled;
 
 	/*
-	 * Every statement returns one row; no tuple count is passed because the
-	 * executor refuses parallel workers when one is.
+	 * No tuple count is passed because the executor refuses parallel
+	 * workers when one is.
 	 */
 	*isnull = true;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "ignis: SPI_connect failed");
 
-	plan_cache_get(&handle, qb->sql.data, qb->plan_class.data, qb->nparams, qb->types);
-	plan = handle.plan;
+	plan_cache_get(&handle, qb->sql.data, qb->plan_class.data, qb->nparams, qb->types,
+				   qb->no_cache);
 	if (handle.measuring)
 		INSTR_TIME_SET_CURRENT(start);
 
@@ -46,52 +174,41 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 	 * of JSON do not profit from JIT: unless ignis.jit allows it, plans are
 	 * made with JIT disabled.  The planner reads jit_enabled directly; it is
 	 * switched off around the call and restored on return and on error
-	 * (cheaper than a GUC nest level on every call).
+	 * (cheaper than a GUC nest level on every call).  The cache entry is
+	 * pinned while it runs: an ignis call nested inside this statement (a
+	 * trigger, a function) may evict or reset entries, and a pinned plan is
+	 * freed only when released.
 	 */
-	if (!ignis_allow_jit && jit_enabled)
+	PG_TRY();
 	{
-		jit_enabled = false;
-		PG_TRY();
-		{
-			rc = plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 0)
-				: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
-										qb->nulls, read_only, 0);
-		}
-		PG_FINALLY();
-		{
+		if (jit_off)
+			jit_enabled = false;
+		rc = run_statement(qb, handle.plan, read_only);
+		if (jit_off)
 			jit_enabled = true;
-		}
-		PG_END_TRY();
-	}
-	else
-		rc = plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 0)
-			: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
-									qb->nulls, read_only, 0);
-	if (handle.measuring)
-	{
-		instr_time	elapsed;
-
-		INSTR_TIME_SET_CURRENT(elapsed);
-		INSTR_TIME_SUBTRACT(elapsed, start);
-		plan_cache_report(&handle, INSTR_TIME_GET_MICROSEC(elapsed));
-	}
-	if (rc < 0)
-		elog(ERROR, "ignis: executing the statement failed: %s", SPI_result_code_string(rc));
-
-	if (SPI_processed > 0 && SPI_tuptable != NULL)
-	{
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		Oid			type = SPI_gettypeid(desc, 1);
-		int16		typlen;
-		bool		typbyval;
-
-		result = SPI_getbinval(SPI_tuptable->vals[0], desc, 1, isnull);
-		if (!*isnull)
+		if (handle.measuring)
 		{
-			get_typlenbyval(type, &typlen, &typbyval);
-			result = SPI_datumTransfer(result, typbyval, typlen);
+			instr_time	elapsed;
+
+			INSTR_TIME_SET_CURRENT(elapsed);
+			INSTR_TIME_SUBTRACT(elapsed, start);
+			plan_cache_report(&handle, INSTR_TIME_GET_MICROSEC(elapsed));
 		}
+		if (rc < 0)
+			elog(ERROR, "ignis: executing the statement failed: %s",
+				 SPI_result_code_string(rc));
+		if (qb->result != RESULT_DATUM && SPI_tuptable != NULL)
+			result = assemble_result(qb, &handle, caller, isnull);
+		else if (SPI_processed > 0 && SPI_tuptable != NULL)
+			result = first_value(isnull);
 	}
+	PG_FINALLY();
+	{
+		if (jit_off)
+			jit_enabled = true;
+		plan_cache_release(&handle);
+	}
+	PG_END_TRY();
 	SPI_finish();
 	return result;
 }

@@ -8,6 +8,10 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 PG_MODULE_MAGIC;
 
 int			ignis_default_limit = 10;
@@ -16,6 +20,13 @@ int			ignis_plan_mode = IGNIS_PLAN_AUTO;
 int			ignis_max_where_depth = 1000;
 int			ignis_count_exact_threshold = 10000;
 bool		ignis_allow_jit = false;
+int			ignis_plan_cache_memory = 32768;	/* kB */
+int			ignis_malloc_retain = 16384;	/* kB */
+
+/* glibc's fixed defaults for both thresholds (malloc/malloc.c) */
+#define GLIBC_DEFAULT_THRESHOLD (128 * 1024)
+/* the largest mmap threshold glibc accepts on 64-bit platforms */
+#define GLIBC_MAX_MMAP_THRESHOLD (4 * 1024 * 1024 * (int) sizeof(long))
 
 static const struct config_enum_entry plan_mode_options[] = {
 	{"auto", IGNIS_PLAN_AUTO, false},
@@ -26,6 +37,28 @@ static const struct config_enum_entry plan_mode_options[] = {
 };
 
 void		_PG_init(void);
+
+/*
+ * ignis.malloc_retain: how much freed heap memory a backend keeps instead of
+ * returning it to the kernel after every statement (docs/design.md,
+ * "Results and the heap").  Building a result of a few hundred kilobytes
+ * grows the heap past glibc's 128 kB trim threshold; the shrink at the end
+ * of the statement and the regrowth on the next one cost page faults and,
+ * on multi-core machines, TLB shootdowns: more than the query itself.
+ * Raising both the trim and the mmap threshold keeps that memory mapped.
+ * It is process-wide (this backend's allocator), so 0 gives the decision
+ * back to glibc's defaults.
+ */
+static void
+assign_malloc_retain(int newval, void *extra)
+{
+#ifdef __GLIBC__
+	int			bytes = newval > 0 ? newval * 1024 : GLIBC_DEFAULT_THRESHOLD;
+
+	mallopt(M_TRIM_THRESHOLD, bytes);
+	mallopt(M_MMAP_THRESHOLD, Min(bytes, GLIBC_MAX_MMAP_THRESHOLD));
+#endif
+}
 
 void
 _PG_init(void)
@@ -54,6 +87,15 @@ _PG_init(void)
 							 "Allow JIT compilation of ignis statements (off: plans are made with jit off).",
 							 NULL, &ignis_allow_jit, false,
 							 PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("ignis.plan_cache_memory",
+							"Memory the plan cache may hold per backend before it evicts statements.",
+							NULL, &ignis_plan_cache_memory, 32768, 64, INT_MAX / 1024,
+							PGC_USERSET, GUC_UNIT_KB, NULL, NULL, NULL);
+	DefineCustomIntVariable("ignis.malloc_retain",
+							"Freed heap memory a backend keeps mapped between statements (0: the C library's defaults).",
+							"Applies to the whole backend process; only with the GNU C library.",
+							&ignis_malloc_retain, 16384, 0, 1024 * 1024,
+							PGC_SUSET, GUC_UNIT_KB, NULL, assign_malloc_retain, NULL);
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("ignis");
 #else

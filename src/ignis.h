@@ -12,7 +12,8 @@
  *	 where.c		 where object -> SQL boolean expression with $n parameters
  *	 select.c		 a parsed filter -> one SELECT statement building jsonb
  *	 plan_cache.c	 SPI_prepare + SPI_keepplan cache keyed by statement text
- *	 execute.c		 run a built statement through SPI, return one datum
+ *	 execute.c		 run a built statement through SPI
+ *	 result.c		 the statement's rows -> the jsonb the API returns
  *	 read_api.c		 the SQL-callable read functions
  *-------------------------------------------------------------------------
  */
@@ -36,6 +37,8 @@
 extern int	ignis_default_limit;
 extern int	ignis_plan_cache_size;
 extern int	ignis_plan_mode;
+extern int	ignis_plan_cache_memory;
+extern int	ignis_malloc_retain;
 extern int	ignis_max_where_depth;
 extern int	ignis_count_exact_threshold;
 extern bool ignis_allow_jit;
@@ -132,6 +135,7 @@ typedef struct IgnisProperty
 	bool		hidden;
 	bool		generated;		/* generated column (not writable) */
 	bool		skewed;			/* statistics show dominant values (plan_cache.c) */
+	char		to_jsonb_in_sql;	/* result.c can't convert it: 0 unknown, 1 no, 2 yes */
 	int			ncommon;		/* the dominant values (frequency >= 10%) */
 	Datum	   *common;
 	char	   *name_sql;		/* quoted property name (column alias) */
@@ -192,6 +196,16 @@ extern const char *ignis_prop_names_hint(IgnisModel *model);
  * Statement building (where.c, select.c)
  * ---------------------------------------------------------------------------
  */
+/* What a statement returns, and so how its result becomes the API's jsonb. */
+typedef enum ResultKind
+{
+	RESULT_DATUM,				/* one row, one column: the value itself */
+	RESULT_ARRAY,				/* rows -> [objects] */
+	RESULT_OBJECT,				/* at most one row -> object, or JSON null */
+	RESULT_RANGE				/* total, present flag, row columns ->
+								 * {"data": [...], "range": {...}} */
+} ResultKind;
+
 typedef struct QueryBuilder
 {
 	StringInfoData sql;
@@ -204,6 +218,10 @@ typedef struct QueryBuilder
 	int			next_alias;
 	StringInfoData plan_class;	/* per skewed comparison: common or rare value */
 	bool		single_row;		/* no row means JSON null (find_one, find_by_id) */
+	bool		no_cache;		/* text grows with the data: run it unprepared */
+	ResultKind	result;
+	int64		range_offset;	/* RESULT_RANGE: range.start */
+	const char *range_label;	/* RESULT_RANGE: range.countStrategy, or NULL */
 } QueryBuilder;
 
 extern void qb_init(QueryBuilder *qb);
@@ -289,24 +307,43 @@ extern void select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_rang
 							  bool single);
 extern void select_build_count(QueryBuilder *qb, IgnisModel *model, WhereExpr *where,
 							   bool exists);
+extern char *select_as_jsonb(QueryBuilder *qb);
 extern void select_build_rows_of(QueryBuilder *qb, IgnisModel *model, WhereExpr *where);
+
+/* ---------------------------------------------------------------------------
+ * Results (result.c)
+ * ---------------------------------------------------------------------------
+ */
+typedef struct ResultLayout ResultLayout;
+
+extern bool result_needs_sql(Oid typid);
+extern ResultLayout *result_layout_build(TupleDesc desc, int first, MemoryContext cxt);
+extern bool result_layout_matches(ResultLayout *shape, TupleDesc desc);
+extern JsonbValue *result_push_row(JsonbParseState **ps, ResultLayout *shape, int first,
+							HeapTuple tuple, TupleDesc desc, Datum *values, bool *nulls);
+extern void result_push_int8(JsonbParseState **ps, JsonbIteratorToken tok, int64 value);
+extern void result_push_key(JsonbParseState **ps, const char *key);
 
 /* ---------------------------------------------------------------------------
  * Plan cache and execution (plan_cache.c, execute.c)
  * ---------------------------------------------------------------------------
  */
+typedef struct PlanSlot PlanSlot;
+
 typedef struct PlanHandle
 {
 	SPIPlanPtr	plan;			/* NULL: not cached, run unprepared */
-	uint64		key;
-	const char *sql;
-	int			slot;
+	PlanSlot   *entry;			/* the pinned cache entry, or NULL */
+	int			which;			/* which of the entry's plans */
 	bool		measuring;		/* report the run's time (plan_cache_report) */
+	ResultLayout **shape;		/* the entry's result conversion, or NULL */
+	MemoryContext shape_cxt;	/* where to keep a new one */
 } PlanHandle;
 
 extern void plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class,
-						   int nargs, Oid *argtypes);
+						   int nargs, Oid *argtypes, bool no_cache);
 extern void plan_cache_report(PlanHandle *handle, double elapsed_us);
+extern void plan_cache_release(PlanHandle *handle);
 extern void plan_cache_new_generation(void);
 extern int64 ignis_planned_rows(QueryBuilder *qb);
 extern void plan_cache_reset(void);

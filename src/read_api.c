@@ -250,6 +250,7 @@ ignis_build_query(PG_FUNCTION_ARGS)
 	ParsedFilter *pf;
 	QueryBuilder qb;
 	StringInfoData out;
+	char	   *sql;
 
 	options_parse(OP_BUILD_QUERY, "ignis.build_query", ARG_JSONB(2), &opts);
 	pf = filter_parse(model, ignis_arg_object(ARG_JSONB(1), "filter"), "filter",
@@ -257,11 +258,14 @@ ignis_build_query(PG_FUNCTION_ARGS)
 	apply_default_limit(pf);
 	qb_init(&qb);
 	select_build_find(&qb, pf, false, false);
+	sql = select_as_jsonb(&qb);
+	resetStringInfo(&qb.sql);
+	appendStringInfoString(&qb.sql, sql);
 	options_log(&opts, "ignis.build_query", model, &qb);
 
 	initStringInfo(&out);
 	appendStringInfoString(&out, "{\"sql\": ");
-	escape_json(&out, qb.sql.data);
+	escape_json(&out, sql);
 	appendStringInfo(&out, ", \"params\": %s}", qb_params_json(&qb));
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
 }

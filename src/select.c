@@ -1,16 +1,14 @@
 /*-------------------------------------------------------------------------
  * select.c
- *	  A parsed filter -> one SELECT statement whose single result datum is
- *	  the jsonb the API returns.
+ *	  A parsed filter -> one SELECT statement returning the rows of a read.
  *
- * Shape (read.md §10): the rows are selected, ordered and limited in a
- * subquery that aliases each visible column to its property name; the
- * outer query aggregates those rows with json_agg, which turns every row
- * into an object keyed by the aliases, and casts the array to jsonb once.
- * Relations are extra columns of the subquery: a correlated subquery per
+ * Shape (read.md §10): the statement selects, orders and limits the rows
+ * and aliases each visible column to its property name; result.c turns
+ * the rows into the jsonb the API returns, without a round trip through
+ * JSON text.  Relations are extra jsonb columns: a correlated subquery per
  * relation that filters, orders and limits per parent row before any JSON
- * is built.  The total of a range query is a count(*) subquery of the same
- * statement, so data and total come from one snapshot (D25).
+ * is built.  The total of a range query is a count(*) of the same where in
+ * the same statement, so data and total come from one snapshot (D25).
  *-------------------------------------------------------------------------
  */
 #include "ignis.h"
@@ -23,6 +21,19 @@
 static void emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias,
 					  IgnisModel *parent, const char *parent_alias, IncludeSpec *via,
 					  bool top, bool single, int *where_start, int *where_end);
+
+/*
+ * Whether a property's values are converted to jsonb in SQL (types whose
+ * to_jsonb conversion result.c does not reproduce), decided once per
+ * loaded model.
+ */
+static bool
+needs_to_jsonb(IgnisProperty *prop)
+{
+	if (prop->to_jsonb_in_sql == 0)
+		prop->to_jsonb_in_sql = result_needs_sql(prop->typid) ? 2 : 1;
+	return prop->to_jsonb_in_sql == 2;
+}
 
 static char *
 new_alias(QueryBuilder *qb, char prefix)
@@ -135,10 +146,10 @@ emit_include(QueryBuilder *qb, IncludeSpec *inc, IgnisModel *parent, const char 
 	check_stack_depth();
 	if (inc->rel->many)
 		appendStringInfo(&qb->sql,
-						 "(SELECT COALESCE(pg_catalog.json_agg(%s), '[]'::pg_catalog.json) FROM (",
+						 "(SELECT COALESCE(pg_catalog.jsonb_agg(%s), '[]'::pg_catalog.jsonb) FROM (",
 						 rowalias);
 	else
-		appendStringInfo(&qb->sql, "(SELECT pg_catalog.row_to_json(%s) FROM (", rowalias);
+		appendStringInfo(&qb->sql, "(SELECT pg_catalog.to_jsonb(%s) FROM (", rowalias);
 	emit_rows(qb, inc->scope, alias, parent, parent_alias, inc, false, !inc->rel->many,
 			  NULL, NULL);
 	appendStringInfo(&qb->sql, ") %s)", rowalias);
@@ -167,9 +178,15 @@ emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *par
 		/* hot path: plain appends rather than formatting */
 		if (!first)
 			appendBinaryStringInfo(&qb->sql, ", ", 2);
-		appendStringInfoString(&qb->sql, alias);
-		appendStringInfoChar(&qb->sql, '.');
-		appendStringInfoString(&qb->sql, model->props[i].column_sql);
+		if (needs_to_jsonb(&model->props[i]))
+			appendStringInfo(&qb->sql, "pg_catalog.to_jsonb(%s.%s)", alias,
+							 model->props[i].column_sql);
+		else
+		{
+			appendStringInfoString(&qb->sql, alias);
+			appendStringInfoChar(&qb->sql, '.');
+			appendStringInfoString(&qb->sql, model->props[i].column_sql);
+		}
 		appendBinaryStringInfo(&qb->sql, " AS ", 4);
 		appendStringInfoString(&qb->sql, model->props[i].name_sql);
 		first = false;
@@ -230,7 +247,7 @@ emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *par
 }
 
 /*
- * find / find_one / find_by_id.  `with_range` wraps the data into
+ * find / find_one / find_by_id.  `with_range` adds the total for
  * {"data", "range"}; `single` returns one object or JSON null.
  */
 void
@@ -239,66 +256,52 @@ select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range, bool sing
 	QueryBuilder data;
 	int			where_start = -1;
 	int			where_end = -1;
-	int			off;
 
 	qb->next_alias = 1;
 	if (single)
 	{
-		/* one row object; no row is JSON null (ignis_run) */
-		appendStringInfoString(&qb->sql, "SELECT pg_catalog.to_jsonb(r) FROM (");
 		emit_rows(qb, pf, "t0", NULL, NULL, NULL, true, true, NULL, NULL);
-		appendStringInfoString(&qb->sql, ") r");
 		qb->single_row = true;
+		qb->result = RESULT_OBJECT;
 		return;
 	}
 	if (!with_range)
 	{
-		appendStringInfoString(&qb->sql,
-							   "SELECT COALESCE(pg_catalog.json_agg(r), '[]'::pg_catalog.json)::pg_catalog.jsonb FROM (");
 		emit_rows(qb, pf, "t0", NULL, NULL, NULL, true, false, NULL, NULL);
-		appendStringInfoString(&qb->sql, ") r");
+		qb->result = RESULT_ARRAY;
 		return;
 	}
 
 	/*
-	 * Range: the page and a count(*) of the same where in one statement (one
-	 * snapshot).  The where text is emitted once for the page and repeated,
-	 * with the same parameter numbers, for the count.  The offset is the
-	 * page query's last parameter.
+	 * Range: the total and the page in one statement (one snapshot).  The
+	 * count's one row is joined to the page's rows, so an empty page still
+	 * reports the total; a marker column tells a row of the page from the
+	 * join's null extension.  The where text is emitted once for the page
+	 * and repeated, with the same parameter numbers, for the count.
 	 */
 	qb_init(&data);
 	data.next_alias = 1;
 	emit_rows(&data, pf, "t0", NULL, NULL, NULL, true, false, &where_start, &where_end);
-	off = data.nparams;
-	appendStringInfo(&qb->sql,
-					 "SELECT pg_catalog.jsonb_build_object('data', COALESCE(d.data, '[]'::pg_catalog.json),"
-					 " 'range', pg_catalog.jsonb_build_object('start', $%d::pg_catalog.int8,"
-					 " 'end', CASE WHEN d.n OPERATOR(pg_catalog.>) 0 THEN $%d::pg_catalog.int8 OPERATOR(pg_catalog.+) d.n OPERATOR(pg_catalog.-) 1 ELSE $%d::pg_catalog.int8 END,"
-					 " 'total', c.total%s%s%s))"
-					 " FROM (SELECT pg_catalog.json_agg(r) AS data, pg_catalog.count(*) AS n FROM (%s) r) d,",
-					 off, off, off,
-					 pf->count_label ? ", 'countStrategy', '" : "",
-					 pf->count_label ? pf->count_label : "",
-					 pf->count_label ? "'" : "",
-					 data.sql.data);
 	if (pf->use_planned_total)
 	{
 		/* countStrategy planned: the estimate, bound like any value */
 		JNode	   *j = jnode_new(JN_NUMBER);
 
 		j->str = psprintf(INT64_FORMAT, pf->planned_total);
-		appendStringInfo(&qb->sql, " (SELECT $%d::pg_catalog.int8 AS total) c",
+		appendStringInfo(&qb->sql, "SELECT c.total, p.* FROM (SELECT $%d::pg_catalog.int8 AS total) c",
 						 qb_param(&data, INT8OID, Int64GetDatum(pf->planned_total), false, j));
 	}
 	else
 	{
-		appendStringInfo(&qb->sql, " (SELECT pg_catalog.count(*) AS total FROM %s t0",
+		appendStringInfo(&qb->sql, "SELECT c.total, p.* FROM (SELECT pg_catalog.count(*) AS total FROM %s t0",
 						 pf->model->rel_sql);
 		if (where_start >= 0)
 			appendStringInfo(&qb->sql, " WHERE %.*s", where_end - where_start,
 							 data.sql.data + where_start);
 		appendStringInfoString(&qb->sql, ") c");
 	}
+	appendStringInfo(&qb->sql, " LEFT JOIN (SELECT true AS \"?page\", r.* FROM (%s) r) p ON true",
+					 data.sql.data);
 	qb->types = data.types;
 	qb->values = data.values;
 	qb->nulls = data.nulls;
@@ -306,6 +309,20 @@ select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range, bool sing
 	qb->nparams = data.nparams;
 	qb->maxparams = data.maxparams;
 	qb->plan_class = data.plan_class;
+	qb->result = RESULT_RANGE;
+	qb->range_offset = pf->offset;
+	qb->range_label = pf->count_label;
+}
+
+/*
+ * build_query: the statement find runs, wrapped so that running it by hand
+ * returns the jsonb find returns (api.md §7).
+ */
+char *
+select_as_jsonb(QueryBuilder *qb)
+{
+	return psprintf("SELECT COALESCE(pg_catalog.jsonb_agg(r), '[]'::pg_catalog.jsonb) FROM (%s) r",
+					qb->sql.data);
 }
 
 /* SELECT 1 FROM rel t0 WHERE ...: what the planned count estimates */

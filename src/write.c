@@ -268,7 +268,7 @@ emit_result(QueryBuilder *qb, IgnisModel *model, ResultShape shape, bool should_
 	else
 	{
 		appendStringInfoString(&qb->sql,
-							   "(SELECT COALESCE(pg_catalog.json_agg(x), '[]'::pg_catalog.json) FROM (SELECT ");
+							   "(SELECT COALESCE(pg_catalog.jsonb_agg(x), '[]'::pg_catalog.jsonb) FROM (SELECT ");
 		emit_visible_columns(qb, model, "w");
 		appendStringInfoString(&qb->sql, " FROM w");
 		if (shape == RESULT_MANY_PK && model->pk >= 0)
@@ -501,6 +501,7 @@ emit_insert(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, bool single_row
 		if (cr->any[i])
 			param[i] = column_array_param(qb, &model->props[i], cr, i);
 	appendStringInfoString(&qb->sql, " VALUES ");
+	qb->no_cache = true;		/* the text grows with the rows: not worth a plan */
 	for (r = 0; r < cr->nrows; r++)
 	{
 		CHECK_FOR_INTERRUPTS();
