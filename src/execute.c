@@ -7,108 +7,11 @@
 
 #include "executor/spi.h"
 #include "jit/jit.h"
+#include "nodes/params.h"
 #include "portability/instr_time.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
-
-/*
- * The rows of a read statement (qb->result) as the API's jsonb, allocated
- * in `into`.  Runs inside SPI: the tuples are alive, and the JsonbValue
- * tree is built in SPI's procedure context, which SPI_finish frees.
- */
-static Datum
-assemble_result(QueryBuilder *qb, PlanHandle *handle, MemoryContext into, bool *isnull)
-{
-	SPITupleTable *tuptable = SPI_tuptable;
-	TupleDesc	desc = tuptable->tupdesc;
-	uint64		nrows = SPI_processed;
-	int			first = qb->result == RESULT_RANGE ? 2 : 0;
-	ResultLayout *shape = handle->shape ? *handle->shape : NULL;
-	JsonbParseState *ps = NULL;
-	JsonbValue *root;
-	Datum	   *values;
-	bool	   *nulls;
-	uint64		i;
-	int64		total = 0;
-	int64		page = 0;
-	Jsonb	   *jb;
-	MemoryContext old;
-
-	if (!result_layout_matches(shape, desc))
-	{
-		shape = result_layout_build(desc, first,
-								   handle->shape ? handle->shape_cxt : CurrentMemoryContext);
-		if (handle->shape)
-			*handle->shape = shape;
-	}
-	values = palloc(sizeof(Datum) * desc->natts);
-	nulls = palloc(sizeof(bool) * desc->natts);
-	*isnull = false;
-
-	if (qb->result == RESULT_OBJECT)
-	{
-		if (nrows == 0)
-		{
-			*isnull = true;
-			return (Datum) 0;
-		}
-		root = result_push_row(&ps, shape, 0, tuptable->vals[0], desc, values, nulls);
-	}
-	else if (qb->result == RESULT_ARRAY)
-	{
-		pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
-		for (i = 0; i < nrows; i++)
-			result_push_row(&ps, shape, 0, tuptable->vals[i], desc, values, nulls);
-		root = pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
-	}
-	else
-	{
-		/* RESULT_RANGE: columns total, page marker, then the row */
-		pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
-		result_push_key(&ps, "data");
-		pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
-		for (i = 0; i < nrows; i++)
-		{
-			HeapTuple	tuple = tuptable->vals[i];
-			bool		null;
-
-			if (i == 0)
-				total = DatumGetInt64(SPI_getbinval(tuple, desc, 1, &null));
-			(void) SPI_getbinval(tuple, desc, 2, &null);
-			if (null)
-				continue;		/* the page is empty */
-			result_push_row(&ps, shape, 2, tuple, desc, values, nulls);
-			page++;
-		}
-		pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
-		result_push_key(&ps, "range");
-		pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
-		result_push_key(&ps, "start");
-		result_push_int8(&ps, WJB_VALUE, qb->range_offset);
-		result_push_key(&ps, "end");
-		result_push_int8(&ps, WJB_VALUE, page > 0 ? qb->range_offset + page - 1 : qb->range_offset);
-		result_push_key(&ps, "total");
-		result_push_int8(&ps, WJB_VALUE, total);
-		if (qb->range_label)
-		{
-			JsonbValue	v;
-
-			result_push_key(&ps, "countStrategy");
-			v.type = jbvString;
-			v.val.string.val = (char *) qb->range_label;
-			v.val.string.len = strlen(qb->range_label);
-			pushJsonbValue(&ps, WJB_VALUE, &v);
-		}
-		pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
-		root = pushJsonbValue(&ps, WJB_END_OBJECT, NULL);
-	}
-
-	old = MemoryContextSwitchTo(into);
-	jb = JsonbValueToJsonb(root);
-	MemoryContextSwitchTo(old);
-	return JsonbPGetDatum(jb);
-}
 
 /* The first column of the first row, copied out of SPI's memory. */
 static Datum
@@ -129,13 +32,51 @@ first_value(bool *isnull)
 	return result;
 }
 
-/* Run the statement: through its cached plan, or unprepared. */
-static int
-run_statement(QueryBuilder *qb, SPIPlanPtr plan, bool read_only)
+/* qb's parameter values as a ParamListInfo. */
+static ParamListInfo
+param_list(QueryBuilder *qb)
 {
-	return plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 0)
-		: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
-								qb->nulls, read_only, 0);
+	ParamListInfo params = makeParamList(qb->nparams);
+	int			i;
+
+	for (i = 0; i < qb->nparams; i++)
+	{
+		ParamExternData *prm = &params->params[i];
+
+		prm->value = qb->values[i];
+		prm->isnull = qb->nulls[i] == 'n';
+		prm->pflags = PARAM_FLAG_CONST;
+		prm->ptype = qb->types[i];
+	}
+	return params;
+}
+
+/*
+ * Run the statement: through its cached plan, or unprepared.  Reads whose
+ * rows become the result stream them into `dest` (result.c).
+ */
+static int
+run_statement(QueryBuilder *qb, SPIPlanPtr plan, bool read_only, DestReceiver *dest)
+{
+	SPIExecuteOptions options;
+
+	if (dest == NULL)
+		return plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 0)
+			: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
+									qb->nulls, read_only, 0);
+	if (plan == NULL)
+	{
+		/* a one-off plan, freed with SPI's memory */
+		plan = SPI_prepare_cursor(qb->sql.data, qb->nparams, qb->types,
+								  CURSOR_OPT_PARALLEL_OK);
+		if (plan == NULL)
+			elog(ERROR, "ignis: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	}
+	memset(&options, 0, sizeof(options));
+	options.params = param_list(qb);
+	options.read_only = read_only;
+	options.dest = dest;
+	return SPI_execute_plan_extended(plan, &options);
 }
 
 /*
@@ -154,6 +95,7 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 	int			rc;
 	Datum		volatile result = (Datum) 0;
 	bool		jit_off = !ignis_allow_jit && jit_enabled;
+	DestReceiver *volatile dest = NULL;
 
 	/*
 	 * No tuple count is passed because the executor refuses parallel
@@ -183,7 +125,10 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 	{
 		if (jit_off)
 			jit_enabled = false;
-		rc = run_statement(qb, handle.plan, read_only);
+		if (qb->result != RESULT_DATUM)
+			dest = result_receiver_create(qb->result, qb->range_offset, qb->range_label,
+										  handle.shape, handle.shape_cxt, caller);
+		rc = run_statement(qb, handle.plan, read_only, dest);
 		if (jit_off)
 			jit_enabled = true;
 		if (handle.measuring)
@@ -197,8 +142,8 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 		if (rc < 0)
 			elog(ERROR, "ignis: executing the statement failed: %s",
 				 SPI_result_code_string(rc));
-		if (qb->result != RESULT_DATUM && SPI_tuptable != NULL)
-			result = assemble_result(qb, &handle, caller, isnull);
+		if (dest)
+			result = result_receiver_finish(dest, isnull);
 		else if (SPI_processed > 0 && SPI_tuptable != NULL)
 			result = first_value(isnull);
 	}

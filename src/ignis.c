@@ -21,7 +21,7 @@ int			ignis_max_where_depth = 1000;
 int			ignis_count_exact_threshold = 10000;
 bool		ignis_allow_jit = false;
 int			ignis_plan_cache_memory = 32768;	/* kB */
-int			ignis_malloc_retain = 16384;	/* kB */
+int			ignis_malloc_retain = 32768;	/* kB */
 
 /* glibc's fixed defaults for both thresholds (malloc/malloc.c) */
 #define GLIBC_DEFAULT_THRESHOLD (128 * 1024)
@@ -45,7 +45,9 @@ void		_PG_init(void);
  * grows the heap past glibc's 128 kB trim threshold; the shrink at the end
  * of the statement and the regrowth on the next one cost page faults and,
  * on multi-core machines, TLB shootdowns: more than the query itself.
- * Raising both the trim and the mmap threshold keeps that memory mapped.
+ * Raising the trim and mmap thresholds keeps that memory mapped, and the
+ * same top pad keeps that much when a larger peak is trimmed, so a result
+ * bigger than the setting pays only for the part beyond it.
  * It is process-wide (this backend's allocator), so 0 gives the decision
  * back to glibc's defaults.
  */
@@ -56,6 +58,7 @@ assign_malloc_retain(int newval, void *extra)
 	int			bytes = newval > 0 ? newval * 1024 : GLIBC_DEFAULT_THRESHOLD;
 
 	mallopt(M_TRIM_THRESHOLD, bytes);
+	mallopt(M_TOP_PAD, bytes);
 	mallopt(M_MMAP_THRESHOLD, Min(bytes, GLIBC_MAX_MMAP_THRESHOLD));
 #endif
 }
@@ -94,7 +97,7 @@ _PG_init(void)
 	DefineCustomIntVariable("ignis.malloc_retain",
 							"Freed heap memory a backend keeps mapped between statements (0: the C library's defaults).",
 							"Applies to the whole backend process; only with the GNU C library.",
-							&ignis_malloc_retain, 16384, 0, 1024 * 1024,
+							&ignis_malloc_retain, 32768, 0, 1024 * 1024,
 							PGC_SUSET, GUC_UNIT_KB, NULL, assign_malloc_retain, NULL);
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("ignis");

@@ -25,6 +25,7 @@
 #include "access/attnum.h"
 #include "fmgr.h"
 #include "executor/spi.h"
+#include "tcop/dest.h"
 #include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
@@ -319,10 +320,12 @@ typedef struct ResultLayout ResultLayout;
 extern bool result_needs_sql(Oid typid);
 extern ResultLayout *result_layout_build(TupleDesc desc, int first, MemoryContext cxt);
 extern bool result_layout_matches(ResultLayout *shape, TupleDesc desc);
-extern JsonbValue *result_push_row(JsonbParseState **ps, ResultLayout *shape, int first,
-							HeapTuple tuple, TupleDesc desc, Datum *values, bool *nulls);
-extern void result_push_int8(JsonbParseState **ps, JsonbIteratorToken tok, int64 value);
-extern void result_push_key(JsonbParseState **ps, const char *key);
+extern JsonbValue *result_push_row(JsonbParseState **ps, ResultLayout *layout, int first,
+									Datum *values, bool *nulls);
+extern DestReceiver *result_receiver_create(ResultKind kind, int64 offset, const char *label,
+											ResultLayout **cached, MemoryContext cache_cxt,
+											MemoryContext into);
+extern Datum result_receiver_finish(DestReceiver *self, bool *isnull);
 
 /* ---------------------------------------------------------------------------
  * Plan cache and execution (plan_cache.c, execute.c)

@@ -23,6 +23,7 @@
 #include "ignis.h"
 
 #include "access/htup_details.h"
+#include "executor/tuptable.h"
 #include "catalog/pg_cast.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
@@ -391,30 +392,27 @@ push_value(JsonbParseState **ps, JsonbIteratorToken tok, ResultConv *conv, Datum
 
 /*
  * One row as an object (the document's root, or an element of an array
- * being built): columns from `first` on, keyed by their names.  values and
- * nulls are scratch arrays of desc->natts entries.  Returns the object
- * when it is the root.
+ * being built): columns from `first` on, keyed by their names.  Returns the
+ * object when it is the root.
  */
 JsonbValue *
-result_push_row(JsonbParseState **ps, ResultLayout *shape, int first, HeapTuple tuple,
-				TupleDesc desc, Datum *values, bool *nulls)
+result_push_row(JsonbParseState **ps, ResultLayout *layout, int first, Datum *values,
+				bool *nulls)
 {
 	int			i;
 
-	CHECK_FOR_INTERRUPTS();
-	heap_deform_tuple(tuple, desc, values, nulls);
 	pushJsonbValue(ps, WJB_BEGIN_OBJECT, NULL);
-	for (i = first; i < shape->natts; i++)
+	for (i = first; i < layout->natts; i++)
 	{
-		pushJsonbValue(ps, WJB_KEY, &shape->keys[i]);
-		push_value(ps, WJB_VALUE, &shape->convs[i], values[i], nulls[i]);
+		pushJsonbValue(ps, WJB_KEY, &layout->keys[i]);
+		push_value(ps, WJB_VALUE, &layout->convs[i], values[i], nulls[i]);
 	}
 	return pushJsonbValue(ps, WJB_END_OBJECT, NULL);
 }
 
 /* A scalar value (or a key) for the range object. */
-void
-result_push_int8(JsonbParseState **ps, JsonbIteratorToken tok, int64 value)
+static void
+push_int8(JsonbParseState **ps, JsonbIteratorToken tok, int64 value)
 {
 	JsonbValue	v;
 
@@ -423,8 +421,8 @@ result_push_int8(JsonbParseState **ps, JsonbIteratorToken tok, int64 value)
 	pushJsonbValue(ps, tok, &v);
 }
 
-void
-result_push_key(JsonbParseState **ps, const char *key)
+static void
+push_key(JsonbParseState **ps, const char *key)
 {
 	JsonbValue	v;
 
@@ -432,4 +430,281 @@ result_push_key(JsonbParseState **ps, const char *key)
 	v.val.string.val = (char *) key;
 	v.val.string.len = strlen(key);
 	pushJsonbValue(ps, WJB_KEY, &v);
+}
+
+/* ---------------------------------------------------------------------------
+ * Streaming: rows are converted as the executor produces them
+ *
+ * Each row is serialised on its own, in a scratch context reset after
+ * every row, and appended to the result's array in jsonb's binary layout
+ * (utils/jsonb.h: a header, one JEntry per element with an offset every
+ * JB_OFFSET_STRIDE elements, then the elements, each container aligned to
+ * four bytes).  Memory is the size of the result plus one row, whatever
+ * the number of rows: no tuple table, no tree of the whole result.
+ * ---------------------------------------------------------------------------
+ */
+
+/* A jsonb container being assembled from serialised children. */
+typedef struct Assembly
+{
+	StringInfoData data;		/* the children, as they follow the JEntries */
+	JEntry	   *entries;
+	int			n;
+	int			max;
+	uint32		totallen;
+} Assembly;
+
+/* The children's data is kept in `cxt`: where the finished value will live. */
+static void
+asm_init(Assembly *a, MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+
+	initStringInfo(&a->data);
+	MemoryContextSwitchTo(old);
+	a->max = 64;
+	a->entries = palloc(sizeof(JEntry) * a->max);
+	a->n = 0;
+	a->totallen = 0;
+}
+
+static void
+asm_entry(Assembly *a, uint32 type, uint32 len)
+{
+	JEntry		e;
+
+	a->totallen += len;
+	if (a->totallen > JENTRY_OFFLENMASK)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("ignis: the result exceeds the maximum size of a jsonb array (%d bytes)",
+						JENTRY_OFFLENMASK),
+				 errhint("Ask for fewer rows (limit) or fewer properties (fields).")));
+	if ((a->n % JB_OFFSET_STRIDE) == 0)
+		e = type | a->totallen | JENTRY_HAS_OFF;
+	else
+		e = type | len;
+	if (a->n == a->max)
+	{
+		a->max *= 2;
+		a->entries = repalloc(a->entries, sizeof(JEntry) * a->max);
+	}
+	a->entries[a->n++] = e;
+}
+
+static void
+asm_string(Assembly *a, const char *s)
+{
+	int			len = strlen(s);
+
+	appendBinaryStringInfo(&a->data, s, len);
+	asm_entry(a, JENTRY_ISSTRING, len);
+}
+
+/* A serialised container (a Jsonb's root); the alignment padding counts as its data. */
+static void
+asm_container(Assembly *a, Jsonb *jb)
+{
+	int			start = a->data.len;
+
+	while (a->data.len % sizeof(uint32) != 0)
+		appendStringInfoChar(&a->data, '\0');
+	appendBinaryStringInfo(&a->data, VARDATA(jb), VARSIZE(jb) - VARHDRSZ);
+	asm_entry(a, JENTRY_ISCONTAINER, a->data.len - start);
+}
+
+/*
+ * The finished container as a Jsonb; count is elements, or pairs.  It is
+ * built in place: the children move up to make room for the headers (the
+ * buffer usually has the room already), so the result is not copied.
+ */
+static Jsonb *
+asm_finish(Assembly *a, uint32 flag, int count)
+{
+	int			prefix = VARHDRSZ + sizeof(uint32) + sizeof(JEntry) * a->n;
+	uint32		header = (uint32) count | flag;
+	char	   *p;
+
+	enlargeStringInfo(&a->data, prefix);
+	p = a->data.data;
+	memmove(p + prefix, p, a->data.len);
+	SET_VARSIZE(p, prefix + a->data.len);
+	memcpy(p + VARHDRSZ, &header, sizeof(uint32));
+	memcpy(p + VARHDRSZ + sizeof(uint32), a->entries, sizeof(JEntry) * a->n);
+	a->data.len += prefix;
+	return (Jsonb *) p;
+}
+
+typedef struct ResultReceiver
+{
+	DestReceiver pub;
+	ResultKind	kind;
+	int			first;			/* first column of a row */
+	ResultLayout **cached;		/* the plan cache entry's layout, or NULL */
+	MemoryContext cache_cxt;
+	ResultLayout *layout;
+	MemoryContext cxt;			/* the receiver's own memory */
+	MemoryContext rowcxt;		/* one row's scratch memory */
+	MemoryContext into;			/* where the result is built */
+	Assembly	rows;
+	Jsonb	   *single;			/* RESULT_OBJECT: the row */
+	int64		seen;			/* tuples received */
+	int64		total;			/* RESULT_RANGE: the count */
+	int64		offset;			/* RESULT_RANGE: range.start */
+	const char *label;			/* RESULT_RANGE: range.countStrategy, or NULL */
+} ResultReceiver;
+
+static void
+receiver_startup(DestReceiver *self, int operation, TupleDesc desc)
+{
+	ResultReceiver *r = (ResultReceiver *) self;
+
+	if (r->cached && result_layout_matches(*r->cached, desc))
+		r->layout = *r->cached;
+	else
+	{
+		r->layout = result_layout_build(desc, r->first, r->cached ? r->cache_cxt : r->cxt);
+		if (r->cached)
+			*r->cached = r->layout;
+	}
+}
+
+static bool
+receiver_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	ResultReceiver *r = (ResultReceiver *) self;
+	MemoryContext old;
+	JsonbParseState *ps = NULL;
+	Jsonb	   *row;
+
+	CHECK_FOR_INTERRUPTS();
+	slot_getallattrs(slot);
+	if (r->kind == RESULT_RANGE)
+	{
+		/* total, page marker, then the row: an empty page is one marker-less tuple */
+		if (r->seen++ == 0 && !slot->tts_isnull[0])
+			r->total = DatumGetInt64(slot->tts_values[0]);
+		if (slot->tts_isnull[1])
+			return true;
+	}
+	else if (r->kind == RESULT_OBJECT && r->seen++ > 0)
+		return true;
+
+	old = MemoryContextSwitchTo(r->rowcxt);
+	row = JsonbValueToJsonb(result_push_row(&ps, r->layout, r->first, slot->tts_values,
+											slot->tts_isnull));
+	MemoryContextSwitchTo(r->cxt);
+	if (r->kind == RESULT_OBJECT)
+	{
+		r->single = palloc(VARSIZE(row));
+		memcpy(r->single, row, VARSIZE(row));
+	}
+	else
+		asm_container(&r->rows, row);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(r->rowcxt);
+	return true;
+}
+
+static void
+receiver_shutdown(DestReceiver *self)
+{
+}
+
+static void
+receiver_destroy(DestReceiver *self)
+{
+}
+
+/*
+ * A receiver turning a read statement's rows into the API's jsonb, which
+ * it builds in `into`.  The receiver lives in the current memory context;
+ * `cached` (may be NULL) is the plan cache entry's slot for the column
+ * conversions, kept in cache_cxt.
+ */
+DestReceiver *
+result_receiver_create(ResultKind kind, int64 offset, const char *label,
+					   ResultLayout **cached, MemoryContext cache_cxt, MemoryContext into)
+{
+	ResultReceiver *r = palloc0(sizeof(ResultReceiver));
+
+	r->pub.receiveSlot = receiver_receive;
+	r->pub.rStartup = receiver_startup;
+	r->pub.rShutdown = receiver_shutdown;
+	r->pub.rDestroy = receiver_destroy;
+	r->pub.mydest = DestNone;
+	r->kind = kind;
+	r->first = kind == RESULT_RANGE ? 2 : 0;
+	r->cached = cached;
+	r->cache_cxt = cache_cxt;
+	r->cxt = CurrentMemoryContext;
+	r->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "ignis result row",
+									  ALLOCSET_DEFAULT_SIZES);
+	r->offset = offset;
+	r->label = label;
+	r->into = into;
+	asm_init(&r->rows, kind == RESULT_RANGE ? CurrentMemoryContext : into);
+	return (DestReceiver *) r;
+}
+
+/* The range object of a page: {"start", "end", "total"[, "countStrategy"]}. */
+static Jsonb *
+range_object(ResultReceiver *r)
+{
+	JsonbParseState *ps = NULL;
+	int64		page = r->rows.n;
+
+	pushJsonbValue(&ps, WJB_BEGIN_OBJECT, NULL);
+	push_key(&ps, "start");
+	push_int8(&ps, WJB_VALUE, r->offset);
+	push_key(&ps, "end");
+	push_int8(&ps, WJB_VALUE, page > 0 ? r->offset + page - 1 : r->offset);
+	push_key(&ps, "total");
+	push_int8(&ps, WJB_VALUE, r->total);
+	if (r->label)
+	{
+		JsonbValue	v;
+
+		push_key(&ps, "countStrategy");
+		set_string(&v, (char *) r->label);
+		pushJsonbValue(&ps, WJB_VALUE, &v);
+	}
+	return JsonbValueToJsonb(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));
+}
+
+/*
+ * The result, allocated in the receiver's `into`: the array of rows, the
+ * range object {"data", "range"}, or the single row (*isnull when there
+ * was none).
+ */
+Datum
+result_receiver_finish(DestReceiver *self, bool *isnull)
+{
+	ResultReceiver *r = (ResultReceiver *) self;
+	Assembly	doc;
+
+	*isnull = false;
+	if (r->kind == RESULT_OBJECT)
+	{
+		Jsonb	   *copy;
+
+		if (r->single == NULL)
+		{
+			*isnull = true;
+			return (Datum) 0;
+		}
+		copy = MemoryContextAlloc(r->into, VARSIZE(r->single));
+		memcpy(copy, r->single, VARSIZE(r->single));
+		return JsonbPGetDatum(copy);
+	}
+	if (r->kind == RESULT_ARRAY)
+		return JsonbPGetDatum(asm_finish(&r->rows, JB_FARRAY, r->rows.n));
+
+	/* {"data": [...], "range": {...}}: keys in jsonb order, then the values */
+	asm_init(&doc, r->into);
+	asm_string(&doc, "data");
+	asm_string(&doc, "range");
+	asm_container(&doc, asm_finish(&r->rows, JB_FARRAY, r->rows.n));
+	asm_container(&doc, range_object(r));
+	return JsonbPGetDatum(asm_finish(&doc, JB_FOBJECT, 2));
 }
