@@ -39,6 +39,9 @@ typedef struct PlanEntry
 	uint64		key;			/* hash of mode + value class + statement text */
 	char	   *sql;			/* the text, compared on every hit */
 	char	   *plan_class;		/* value classes of skewed comparisons */
+	int			nargs;			/* parameter types, also compared on every */
+	Oid		   *argtypes;		/* hit: a type dropped and created again has
+								 * the same name in the text, not the same oid */
 	int			mode;
 	SPIPlanPtr	plans[2];		/* [0] the plan; [1] skewed class: custom-only */
 	int			choice;			/* plan in use, or -1 while measuring both */
@@ -85,6 +88,7 @@ drop_entry(PlanEntry *entry)
 		SPI_freeplan(entry->plans[1]);
 	pfree(entry->sql);
 	pfree(entry->plan_class);
+	pfree(entry->argtypes);
 	hash_search(plan_cache, &entry->key, HASH_REMOVE, NULL);
 }
 
@@ -170,9 +174,12 @@ plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class, int 
 	if (plan_class[0] != '\0')
 		key ^= hash_bytes_extended((const unsigned char *) plan_class, strlen(plan_class),
 								   key);
+	if (nargs > 0)
+		key ^= hash_bytes_extended((const unsigned char *) argtypes, sizeof(Oid) * nargs, key);
 	entry = hash_search(plan_cache, &key, HASH_FIND, NULL);
 	if (entry && entry->mode == mode && strcmp(entry->sql, sql) == 0 &&
-		strcmp(entry->plan_class, plan_class) == 0)
+		strcmp(entry->plan_class, plan_class) == 0 && entry->nargs == nargs &&
+		(nargs == 0 || memcmp(entry->argtypes, argtypes, sizeof(Oid) * nargs) == 0))
 	{
 		stat_hits++;
 		dlist_move_tail(&plan_lru, &entry->lru);
@@ -199,6 +206,10 @@ plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class, int 
 		entry = hash_search(plan_cache, &key, HASH_ENTER, &found);
 		entry->sql = MemoryContextStrdup(plan_cache_cxt, sql);
 		entry->plan_class = MemoryContextStrdup(plan_cache_cxt, plan_class);
+		entry->nargs = nargs;
+		entry->argtypes = MemoryContextAlloc(plan_cache_cxt, sizeof(Oid) * Max(nargs, 1));
+		if (nargs > 0)
+			memcpy(entry->argtypes, argtypes, sizeof(Oid) * nargs);
 		entry->mode = mode;
 		entry->plans[0] = plans[0];
 		entry->plans[1] = plans[1];
