@@ -70,20 +70,17 @@ DO $$
 DECLARE
   o record;
   n integer := 0;
+  types regtype[] := ARRAY['int2', 'int4', 'int8', 'numeric', 'float4', 'float8', 'text', 'bpchar',
+    'bool', 'jsonb', 'json', '"char"', 'oid', 'name', 'regclass', 'uuid', 'date', 'timestamp',
+    'timestamptz', 'interval', '_text', '_int4', 'anyarray', 'anyelement', 'anycompatiblearray',
+    'anynonarray', 'anyenum', 'anycompatible', 'anycompatiblenonarray'];
 BEGIN
   FOR o IN
     SELECT op.oid, op.oprname, op.oprleft::regtype AS l, op.oprright::regtype AS r,
            op.oprresult::regtype AS res, op.oprcode::regproc AS code
       FROM pg_operator op
      WHERE op.oprnamespace = 'pg_catalog'::regnamespace AND op.oprkind = 'b'
-       AND op.oprleft = ANY (ARRAY['int2', 'int4', 'int8', 'numeric', 'float8', 'text', 'bool',
-             'jsonb', 'json', 'char', 'oid', 'name', 'uuid', 'date', 'timestamptz',
-             'anyarray', 'anyelement', 'anycompatiblearray', 'anynonarray', 'anyenum',
-             'anycompatible', 'anycompatiblenonarray', '_text', '_int4']::regtype[])
-       AND op.oprright = ANY (ARRAY['int2', 'int4', 'int8', 'numeric', 'float8', 'text', 'bool',
-             'jsonb', 'json', 'char', 'oid', 'name', 'uuid', 'date', 'timestamptz', '_text', '_int4',
-             'anyarray', 'anyelement', 'anycompatiblearray', 'anynonarray', 'anyenum',
-             'anycompatible', 'anycompatiblenonarray']::regtype[])
+       AND op.oprleft = ANY (types) AND op.oprright = ANY (types)
   LOOP
     EXECUTE format('CREATE FUNCTION hostile_before.op_%s(a %s, b %s) RETURNS %s'
                    ' LANGUAGE plpgsql SET search_path = pg_catalog AS %L',
