@@ -405,13 +405,18 @@ SELECT count(DISTINCT fn) AS functions, 2 AS attack_shapes, count(DISTINCT fn) *
        count(*) AS calls, count(*) * 2 AS hostile_calls
   FROM public.sec_calls;
 
--- the JSON-path update of the issue, shown: the document keeps its other keys
+-- The attack as first reported: an "=" on jsonb that is always true made a
+-- JSON-path update replace the whole document.  The other keys stay.
+CREATE SCHEMA evil;
+CREATE FUNCTION evil.always(jsonb, jsonb) RETURNS boolean LANGUAGE sql AS 'SELECT true';
+CREATE OPERATOR evil.= (LEFTARG = jsonb, RIGHTARG = jsonb, FUNCTION = evil.always);
 BEGIN;
-SET LOCAL search_path = hostile_before, pg_catalog, public;
+SET LOCAL search_path = evil, pg_catalog, public;
 SELECT ignis.update_by_id('Post', '1', '{"metadata.flags.featured": false}', '{"shouldReturn": false}');
 RESET search_path;
 SELECT metadata FROM public.posts WHERE id = 1;   -- → {"flags": {"featured": false}, "ratings": [5, 4], "priority": 3}
 ROLLBACK;
+DROP SCHEMA evil CASCADE;
 
 RESET search_path;
 DROP SCHEMA hostile_before CASCADE;
