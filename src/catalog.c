@@ -13,9 +13,10 @@
  * change to a schema (ALTER SCHEMA RENAME) or a type the model names drops
  * that model, any change to an operator drops every model.  No function
  * name is cached (statements name pg_catalog and ignis functions only), so
- * pg_proc needs no callback.  Dropped entries are not freed at once, because a call in
- * progress may still point at them: they go to a graveyard emptied at
- * transaction end.  Loading only reads (SPI in read-only mode), so the
+ * pg_proc needs no callback.
+ *
+ * Dropped entries are not freed at once, because a call in progress may
+ * still point at them: they go to a graveyard emptied at transaction end.  Loading only reads (SPI in read-only mode), so the
  * read path works on a hot standby.
  *-------------------------------------------------------------------------
  */

@@ -1,6 +1,7 @@
 /*-------------------------------------------------------------------------
  * plan_cache.c
- *	  Per-backend cache of prepared statements, keyed by statement text.
+ *	  Per-backend cache of prepared statements, keyed by statement text
+ *	  (and parameter types).
  *
  * The statement text depends only on the shape of a call (values are
  * parameters), so steady-state traffic hits a small set of entries.  Plans
@@ -36,7 +37,8 @@
 
 typedef struct PlanEntry
 {
-	uint64		key;			/* hash of mode + value class + statement text */
+	uint64		key;			/* hash of mode + value class + statement text
+								 * + parameter types */
 	char	   *sql;			/* the text, compared on every hit */
 	char	   *plan_class;		/* value classes of skewed comparisons */
 	int			nargs;			/* parameter types, also compared on every */
