@@ -628,7 +628,9 @@ ignis_register_relation(PG_FUNCTION_ARGS)
 	{
 		IgnisProperty *f = &model->props[ignis_model_find_prop(model, rel.fields[i])];
 		IgnisProperty *r = &target->props[ignis_model_find_prop(target, rel.refs[i])];
-		Operator	op = oper(NULL, list_make1(makeString("=")), r->typid, f->typid, true, -1);
+		/* the operator the join will use (r->eq_op), never the search_path's */
+		Operator	op = oper(NULL, list_make2(makeString(r->op_ns), makeString("=")),
+							  r->typid, f->typid, true, -1);
 
 		if (op == NULL)
 			ereport(ERROR,

@@ -130,7 +130,7 @@ typedef struct IgnisProperty
 	Oid			arraytypid;		/* array type of typid (for IN lists), or 0 */
 	char	   *type_sql;		/* qualified type name without typmod */
 	char	   *arraytype_sql;	/* qualified name of arraytypid */
-	char	   *type_display;	/* format_type(typid, typmod) for describe */
+	char	   *type_display;	/* ignis_type_display(typid, typmod) */
 	char	   *eq_op;			/* "OPERATOR(schema.=)" etc. for this type */
 	char	   *op_ns;			/* schema holding this type's operators */
 	bool		hidden;
@@ -177,6 +177,10 @@ typedef struct IgnisModel
 	JNode	   *default_filter; /* effective default filter (D16), or NULL */
 	int			nrels;
 	IgnisRelationDef *rels;
+	int			ndeps;			/* catalog rows whose names the model caches: */
+	int			maxdeps;
+	int		   *dep_cache;		/* syscache id (NAMESPACEOID, TYPEOID) */
+	uint32	   *dep_hash;		/* and the row's hash value in it */
 	MemoryContext cxt;			/* owns everything above */
 } IgnisModel;
 
@@ -190,6 +194,7 @@ extern IgnisRelationDef *ignis_model_find_rel(IgnisModel *model, const char *nam
 extern void ignis_cache_reset(void);
 extern void ignis_cache_init(void);
 extern char *ignis_camel_case(const char *column);
+extern char *ignis_type_display(Oid typid, int32 typmod);
 extern const char *ignis_scope_name(OperationScope scope);
 extern const char *ignis_prop_names_hint(IgnisModel *model);
 

@@ -1,6 +1,7 @@
 /*-------------------------------------------------------------------------
  * plan_cache.c
- *	  Per-backend cache of prepared statements, keyed by statement text.
+ *	  Per-backend cache of prepared statements, keyed by statement text
+ *	  (and parameter types).
  *
  * The statement text depends only on the shape of a call (values are
  * parameters), so steady-state traffic hits a small set of entries.  Plans
@@ -48,12 +49,14 @@
 
 struct PlanSlot
 {
-	uint64		key;			/* hash of mode + value class + statement text */
+	uint64		key;			/* hash of mode + value class + statement text
+								 * + parameter types */
 	char	   *sql;			/* the text, compared on every hit */
 	char	   *plan_class;		/* value classes of skewed comparisons */
 	int			mode;
-	int			nargs;
-	Oid		   *argtypes;
+	int			nargs;			/* parameter types, also compared on every */
+	Oid		   *argtypes;		/* hit: a type dropped and created again has
+								 * the same name in the text, not the same oid */
 	SPIPlanPtr	plans[2];		/* [0] generic (or the mode's only plan), [1] per call */
 	int			choice;			/* plan in use, or -1 while measuring both */
 	bool		warm[2];		/* first run done (not timed: it builds the plan) */
@@ -287,10 +290,13 @@ plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class, int 
 	if (plan_class[0] != '\0')
 		key ^= hash_bytes_extended((const unsigned char *) plan_class, strlen(plan_class),
 								   key);
+	if (nargs > 0)
+		key ^= hash_bytes_extended((const unsigned char *) argtypes, sizeof(Oid) * nargs, key);
 	he = hash_search(plan_cache, &key, HASH_FIND, NULL);
 	slot = he ? he->slot : NULL;
 	if (slot && slot->mode == mode && strcmp(slot->sql, sql) == 0 &&
-		strcmp(slot->plan_class, plan_class) == 0)
+		strcmp(slot->plan_class, plan_class) == 0 && slot->nargs == nargs &&
+		(nargs == 0 || memcmp(slot->argtypes, argtypes, sizeof(Oid) * nargs) == 0))
 	{
 		stat_hits++;
 		dlist_move_tail(&plan_lru, &slot->lru);

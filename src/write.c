@@ -812,13 +812,27 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 		appendStringInfoChar(&qb->sql, '(');
 		for (k = 0; k < np; k++)
 			appendStringInfoString(&qb->sql, "ignis._set_path(");
-		appendStringInfoString(&qb->sql, "COALESCE(NULLIF(");
-		if (has_whole[i])
-			qb_append_new_param(qb, JSONBOID, whole[i].value, whole[i].isnull, whole[i].json);
-		else
-			appendStringInfo(&qb->sql, prop->kind == PROP_JSON ? "t0.%s::pg_catalog.jsonb" : "t0.%s",
-							 prop->column_sql);
-		appendStringInfoString(&qb->sql, ", 'null'::pg_catalog.jsonb), '{}'::pg_catalog.jsonb)");
+		/*
+		 * The base document, {} when it is SQL NULL or JSON null.  Written
+		 * as a searched CASE with a qualified operator: NULLIF would look
+		 * "=" up through the caller's search_path.
+		 */
+		{
+			int			wparam = has_whole[i]
+				? qb_param(qb, JSONBOID, whole[i].value, whole[i].isnull, whole[i].json) : 0;
+
+			for (int part = 0; part < 3; part++)
+			{
+				appendStringInfoString(&qb->sql, part == 0 ? "CASE WHEN "
+									   : part == 1 ? " IS NULL OR " : " OPERATOR(pg_catalog.=) 'null'::pg_catalog.jsonb THEN '{}'::pg_catalog.jsonb ELSE ");
+				if (wparam)
+					qb_append_param(qb, wparam);
+				else
+					appendStringInfo(&qb->sql, prop->kind == PROP_JSON ? "t0.%s::pg_catalog.jsonb" : "t0.%s",
+									 prop->column_sql);
+			}
+			appendStringInfoString(&qb->sql, " END");
+		}
 		for (k = 0; k < np; k++)
 		{
 			appendStringInfoString(&qb->sql, ", ");
