@@ -534,6 +534,7 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, MemoryContext cx
 	JNode	   *node;
 	bool		camel = naming && naming->type == JN_STRING &&
 		strcmp(naming->str, "camelCase") == 0;
+	int64		n;
 	int			i,
 				j;
 
@@ -677,6 +678,16 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, MemoryContext cx
 					 errmsg("ignis: soft-delete property \"%s\" must be a timestamp, timestamptz or date column, not %s",
 							prop->name, prop->type_display)));
 	}
+
+	/* page sizes (-1: not set) */
+	model->default_limit = -1;
+	model->default_include_limit = -1;
+	node = jnode_get(settings, "defaultLimit");
+	if (node && node->type == JN_NUMBER && jnode_is_integer(node, &n))
+		model->default_limit = (int) n;
+	node = jnode_get(settings, "defaultIncludeLimit");
+	if (node && node->type == JN_NUMBER && jnode_is_integer(node, &n))
+		model->default_include_limit = (int) n;
 
 	node = jnode_get(settings, "operationScope");
 	model->scope = SCOPE_READ_WRITE;

@@ -28,7 +28,7 @@
 
 static const char *const settings_keys[] = {
 	"naming", "properties", "primaryKey", "hiddenProperties", "defaultFilter",
-	"softDelete", "operationScope"
+	"softDelete", "operationScope", "defaultLimit", "defaultIncludeLimit"
 };
 
 static text *
@@ -130,6 +130,7 @@ describe_jsonb(IgnisModel *model)
 		appendStringInfoString(&buf, "null");
 	appendStringInfo(&buf, ", \"operationScope\": \"%s\", \"softDelete\": ",
 					 ignis_scope_name(model->scope));
+
 	if (model->soft_delete >= 0)
 	{
 		appendStringInfoString(&buf, "{\"property\": ");
@@ -138,6 +139,10 @@ describe_jsonb(IgnisModel *model)
 	}
 	else
 		appendStringInfoString(&buf, "null");
+	if (model->default_limit >= 0)
+		appendStringInfo(&buf, ", \"defaultLimit\": %d", model->default_limit);
+	if (model->default_include_limit >= 0)
+		appendStringInfo(&buf, ", \"defaultIncludeLimit\": %d", model->default_include_limit);
 	appendStringInfoString(&buf, ", \"properties\": [");
 	for (i = 0; i < model->nprops; i++)
 	{
@@ -239,7 +244,7 @@ normalise_settings(JNode *settings)
 					 errmsg("ignis: unknown setting %s",
 							errpath_with_key("settings", settings->keys[i])),
 					 best ? errhint("Did you mean \"%s\"?", best)
-					 : errhint("Settings: naming, properties, primaryKey, hiddenProperties, defaultFilter, softDelete, operationScope.")));
+					 : errhint("Settings: naming, properties, primaryKey, hiddenProperties, defaultFilter, softDelete, operationScope, defaultLimit, defaultIncludeLimit.")));
 		}
 	}
 
@@ -344,6 +349,21 @@ normalise_settings(JNode *settings)
 		bad_setting("settings.operationScope", "\"READ_WRITE\", \"READ_ONLY\" or \"WRITE_ONLY\"");
 	jnode_put(norm, "operationScope",
 			  jnode_string(v && v->type == JN_STRING ? v->str : "READ_WRITE"));
+
+	/* page sizes: kept only when given (decision 22) */
+	for (k = 0; k < 2; k++)
+	{
+		const char *key = k == 0 ? "defaultLimit" : "defaultIncludeLimit";
+		int64		n;
+
+		v = jnode_get(settings, key);
+		if (v == NULL || v->type == JN_NULL)
+			continue;
+		if (!jnode_is_integer(v, &n) || n < 0 || n > PG_INT32_MAX)
+			bad_setting(errpath_with_key("settings", key),
+						"a non-negative integer (0: no limit)");
+		jnode_put(norm, key, v);
+	}
 	return norm;
 }
 

@@ -504,6 +504,18 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 									   path->data, FILTER_SCOPE, skip, depth + 1);
 			errpath_pop(path, o2);
 		}
+		/* a to-many include without a scope limit: the target's page size */
+		if (spec->rel->many && !spec->scope->has_limit)
+		{
+			int			limit = spec->target->default_include_limit >= 0
+				? spec->target->default_include_limit : ignis_default_include_limit;
+
+			if (limit > 0)
+			{
+				spec->scope->has_limit = true;
+				spec->scope->limit = limit;
+			}
+		}
 		pf->includes = lappend(pf->includes, spec);
 		errpath_pop(path, old);
 	}

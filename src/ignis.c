@@ -15,6 +15,7 @@
 PG_MODULE_MAGIC;
 
 int			ignis_default_limit = 10;
+int			ignis_default_include_limit = 0;
 int			ignis_plan_cache_size = 256;
 int			ignis_plan_mode = IGNIS_PLAN_AUTO;
 int			ignis_max_where_depth = 1000;
@@ -69,6 +70,11 @@ _PG_init(void)
 	DefineCustomIntVariable("ignis.default_limit",
 							"Limit applied to a top-level find when the filter gives none (0: no limit).",
 							NULL, &ignis_default_limit, 10, 0, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("ignis.default_include_limit",
+							"Limit per parent of a to-many include whose scope gives none (0: no limit).",
+							"A target model's settings.defaultIncludeLimit takes precedence.",
+							&ignis_default_include_limit, 0, 0, INT_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("ignis.plan_cache_size",
 							"Prepared statements kept per backend (0 disables the plan cache).",

@@ -36,6 +36,7 @@
  * ---------------------------------------------------------------------------
  */
 extern int	ignis_default_limit;
+extern int	ignis_default_include_limit;
 extern int	ignis_plan_cache_size;
 extern int	ignis_plan_mode;
 extern int	ignis_plan_cache_memory;
@@ -172,6 +173,8 @@ typedef struct IgnisModel
 	IgnisProperty *props;
 	int			pk;				/* index into props, or -1 */
 	int			soft_delete;	/* index into props, or -1 */
+	int			default_limit;	/* settings.defaultLimit, or -1 */
+	int			default_include_limit;	/* settings.defaultIncludeLimit, or -1 */
 	OperationScope scope;
 	JNode	   *settings;		/* normalised settings as stored */
 	JNode	   *default_filter; /* effective default filter (D16), or NULL */
@@ -284,6 +287,7 @@ typedef struct ParsedFilter
 	bool		use_planned_total;	/* range total given, not counted */
 	int64		planned_total;
 	const char *count_label;	/* range.countStrategy to report, or NULL */
+	const char *lock_clause;	/* " FOR UPDATE OF t0 ..." (options.lock), or NULL */
 } ParsedFilter;
 
 struct IncludeSpec
@@ -392,13 +396,25 @@ typedef struct IgnisOptions
 	int			log_level;		/* elevel */
 	int			count_strategy; /* COUNT_* */
 	bool		count_strategy_given;
+	int			lock;			/* 0, or LOCK_UPDATE .. LOCK_KEY_SHARE */
+	int			lock_wait;		/* LOCK_WAIT_* */
 } IgnisOptions;
+
+#define LOCK_UPDATE			1
+#define LOCK_NO_KEY_UPDATE	2
+#define LOCK_SHARE			3
+#define LOCK_KEY_SHARE		4
+#define LOCK_WAIT_BLOCK		0
+#define LOCK_WAIT_SKIP		1
+#define LOCK_WAIT_NOWAIT	2
 
 #define COUNT_EXACT		0
 #define COUNT_PLANNED	1
 #define COUNT_ESTIMATED 2
 
 extern void options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out);
+extern char *options_lock_clause(IgnisOptions *opts);
+extern void options_check_lock(IgnisOptions *opts, const char *fname);
 extern void options_log(IgnisOptions *opts, const char *fname, IgnisModel *model,
 						QueryBuilder *qb);
 extern void ignis_check_scope(IgnisModel *model, IgnisOp op, const char *opname);

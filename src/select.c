@@ -242,6 +242,8 @@ emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *par
 		appendStringInfoString(&qb->sql, " LIMIT 1");
 	if (top)
 		emit_limit(qb, pf->has_limit, pf->limit, pf->offset, !single);
+	if (top && pf->lock_clause)
+		appendStringInfoString(&qb->sql, pf->lock_clause);	/* the model's rows only */
 	else if (via && via->rel->many)
 		emit_limit(qb, pf->has_limit, pf->limit, pf->offset, false);
 }
