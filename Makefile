@@ -18,7 +18,7 @@ REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 
 # isolation specs: specs/<name>.spec against expected/<name>.out, run by
 # pg_isolation_regress in their own database (isolation_regression)
-ISOLATION = concurrent_writes ddl_invalidation locking
+ISOLATION = concurrent_writes ddl_invalidation lock_queue
 ISOLATION_OPTS = --load-extension=ignis
 
 PG_CONFIG ?= $(shell command -v pg_config 2>/dev/null || echo /usr/lib/postgresql/15/bin/pg_config)

@@ -2,7 +2,7 @@
 -- repositories have it): find, find_one and find_by_id can lock the rows
 -- they return, FOR UPDATE / FOR NO KEY UPDATE / FOR SHARE / FOR KEY SHARE,
 -- optionally SKIP LOCKED or NOWAIT.  Only the model's own rows are locked,
--- never the related rows of includes.  specs/locking.spec shows two
+-- never the related rows of includes.  specs/lock_queue.spec shows two
 -- sessions sharing a job queue.
 SET TimeZone = 'UTC';
 SET client_min_messages = warning;
