@@ -718,6 +718,17 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, MemoryContext cx
 			jnode_put(where, sd, jnode_new(JN_NULL));
 		model->default_filter = df;
 	}
+	model->default_has_setting = ignis_has_setting(model->default_filter);
+
+	/* scope filter (scope.c): its where, AND-ed into every call */
+	node = jnode_get(settings, "scopeFilter");
+	if (node && node->type == JN_OBJECT)
+	{
+		JNode	   *where = jnode_get(node, "where");
+
+		if (where && where->type == JN_OBJECT && where->n > 0)
+			model->scope_where = jnode_copy(where);
+	}
 
 	MemoryContextSwitchTo(old);
 	return model;

@@ -28,7 +28,7 @@
 
 static const char *const settings_keys[] = {
 	"naming", "properties", "primaryKey", "hiddenProperties", "defaultFilter",
-	"softDelete", "operationScope", "defaultLimit", "defaultIncludeLimit"
+	"softDelete", "operationScope", "defaultLimit", "defaultIncludeLimit", "scopeFilter"
 };
 
 static text *
@@ -161,6 +161,12 @@ describe_jsonb(IgnisModel *model)
 		jnode_to_json(&buf, model->default_filter);
 	else
 		appendStringInfoString(&buf, "null");
+	if (model->scope_where)
+	{
+		appendStringInfoString(&buf, ", \"scopeFilter\": {\"where\": ");
+		jnode_to_json(&buf, model->scope_where);
+		appendStringInfoChar(&buf, '}');
+	}
 	appendStringInfoString(&buf, ", \"relations\": [");
 	for (i = 0; i < model->nrels; i++)
 	{
@@ -244,7 +250,7 @@ normalise_settings(JNode *settings)
 					 errmsg("ignis: unknown setting %s",
 							errpath_with_key("settings", settings->keys[i])),
 					 best ? errhint("Did you mean \"%s\"?", best)
-					 : errhint("Settings: naming, properties, primaryKey, hiddenProperties, defaultFilter, softDelete, operationScope, defaultLimit, defaultIncludeLimit.")));
+					 : errhint("Settings: naming, properties, primaryKey, hiddenProperties, defaultFilter, softDelete, operationScope, defaultLimit, defaultIncludeLimit, scopeFilter.")));
 		}
 	}
 
@@ -314,6 +320,16 @@ normalise_settings(JNode *settings)
 		if (v->type != JN_OBJECT)
 			bad_setting("settings.defaultFilter", "a filter object");
 		jnode_put(norm, "defaultFilter", v);
+	}
+
+	v = jnode_get(settings, "scopeFilter");
+	if (v && v->type != JN_NULL)
+	{
+		JNode	   *w = v->type == JN_OBJECT ? jnode_get(v, "where") : NULL;
+
+		if (v->type != JN_OBJECT || v->n != 1 || w == NULL || w->type != JN_OBJECT)
+			bad_setting("settings.scopeFilter", "an object {\"where\": {...}}");
+		jnode_put(norm, "scopeFilter", v);
 	}
 
 	v = jnode_get(settings, "softDelete");
@@ -427,10 +443,20 @@ ignis_register_model(PG_FUNCTION_ARGS)
 	}
 	model->settings = norm;
 
-	/* the default filter, validated against the model itself */
+	/*
+	 * The default and scope filters, validated against the model itself
+	 * ($setting operands stand for values only known at call time).
+	 */
 	if (jnode_get(norm, "defaultFilter"))
-		(void) filter_parse(model, jnode_get(norm, "defaultFilter"), "settings.defaultFilter",
-							FILTER_DEFAULT, true, 0);
+		(void) filter_parse(model,
+							ignis_resolve_settings(jnode_get(norm, "defaultFilter"), name,
+												   "settings.defaultFilter", true),
+							"settings.defaultFilter", FILTER_DEFAULT, true, 0);
+	if (jnode_get(norm, "scopeFilter"))
+		(void) filter_parse(model,
+							ignis_resolve_settings(jnode_get(norm, "scopeFilter"), name,
+												   "settings.scopeFilter", true),
+							"settings.scopeFilter", FILTER_DEFAULT, true, 0);
 
 	values[0] = CStringGetTextDatum(name);
 	values[1] = ObjectIdGetDatum(relid);

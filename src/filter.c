@@ -564,7 +564,7 @@ filter_parse(IgnisModel *model, JNode *filter, const char *argname, FilterUse us
 	}
 
 	if (!skip_default && model->default_filter && use != FILTER_DEFAULT)
-		filter = merge_filter(model->default_filter, filter);
+		filter = merge_filter(ignis_default_filter(model), filter);
 
 	/* where */
 	v = get_present(filter, "where");
@@ -578,6 +578,17 @@ filter_parse(IgnisModel *model, JNode *filter, const char *argname, FilterUse us
 							jnode_type_name(v))));
 		pf->where_json = v;
 		pf->where = where_parse(model, v, &path);
+		if (use != FILTER_DEFAULT && model->scope_where)
+		{
+			/*
+			 * The scope filter, AND-ed whatever the caller skips (scope.c).
+			 * The caller's where was checked on its own first, so that its
+			 * errors name the caller's paths.
+			 */
+			pf->where_json = ignis_scope_and(model, v);
+			if (pf->where_json != v)
+				pf->where = where_parse(model, pf->where_json, &path);
+		}
 		errpath_pop(&path, old);
 	}
 
@@ -645,6 +656,17 @@ filter_parse_conditions(IgnisModel *model, JNode *conditions, const char *argnam
 	initStringInfo(&path);
 	appendStringInfoString(&path, argname);
 	if (!skip_default && model->default_filter)
-		where = filter_merge_where(get_present(model->default_filter, "where"), conditions);
+		where = filter_merge_where(get_present(ignis_default_filter(model), "where"), conditions);
+	if (model->scope_where)
+	{
+		/* the caller's conditions checked on their own first (their paths) */
+		JNode	   *scoped = ignis_scope_and(model, where);
+
+		if (scoped != where)
+		{
+			(void) where_parse(model, where, &path);
+			return where_parse(model, scoped, &path);
+		}
+	}
 	return where_parse(model, where, &path);
 }

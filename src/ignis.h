@@ -173,6 +173,8 @@ typedef struct IgnisModel
 	IgnisProperty *props;
 	int			pk;				/* index into props, or -1 */
 	int			soft_delete;	/* index into props, or -1 */
+	JNode	   *scope_where;	/* settings.scopeFilter.where, or NULL (scope.c) */
+	bool		default_has_setting;	/* default filter has $setting operands */
 	int			default_limit;	/* settings.defaultLimit, or -1 */
 	int			default_include_limit;	/* settings.defaultIncludeLimit, or -1 */
 	OperationScope scope;
@@ -228,6 +230,8 @@ typedef struct QueryBuilder
 	StringInfoData plan_class;	/* per skewed comparison: common or rare value */
 	bool		single_row;		/* no row means JSON null (find_one, find_by_id) */
 	bool		no_cache;		/* text grows with the data: run it unprepared */
+	bool		check_scope;	/* writes: RETURNING checks the scope filter */
+	const char *scope_checked;	/* model whose scope column 2 checks, or NULL */
 	ResultKind	result;
 	int64		range_offset;	/* RESULT_RANGE: range.start */
 	const char *range_label;	/* RESULT_RANGE: range.countStrategy, or NULL */
@@ -319,6 +323,19 @@ extern void select_build_count(QueryBuilder *qb, IgnisModel *model, WhereExpr *w
 							   bool exists);
 extern char *select_as_jsonb(QueryBuilder *qb);
 extern void select_build_rows_of(QueryBuilder *qb, IgnisModel *model, WhereExpr *where);
+
+/* ---------------------------------------------------------------------------
+ * Scope filters and $setting operands (scope.c)
+ * ---------------------------------------------------------------------------
+ */
+extern bool ignis_scope_unrestricted;
+extern bool ignis_has_setting(const JNode *node);
+extern JNode *ignis_resolve_settings(const JNode *node, const char *model, const char *what,
+									 bool validate);
+extern JNode *ignis_default_filter(IgnisModel *model);
+extern JNode *ignis_scope_where(IgnisModel *model);
+extern JNode *ignis_scope_and(IgnisModel *model, JNode *where);
+extern void ignis_scope_option(JNode *value);
 
 /* ---------------------------------------------------------------------------
  * Results (result.c)

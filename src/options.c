@@ -31,11 +31,12 @@ static const OptionRule option_rules[] = {
 	{"isStrict", "nnynnnnnnnnnnn"},
 	{"countStrategy", "ynnyninnnnnnnn"},
 	{"lock", "yyynnynnnnnnnn"},
+	{"scope", "yyyyyyyyyyyyyy"},
 };
 
 static const char *const option_names[] = {
 	"shouldSkipDefaultFilter", "log", "shouldReturn", "shouldQueryRange", "force",
-	"shouldHardDelete", "isStrict", "countStrategy", "lock"
+	"shouldHardDelete", "isStrict", "countStrategy", "lock", "scope"
 };
 
 /* options.lock.strength, and the SQL each one means (indexes: LOCK_*) */
@@ -246,6 +247,7 @@ options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 
 	memset(out, 0, sizeof(IgnisOptions));
 	out->should_return = true;
+	ignis_scope_unrestricted = false;	/* until options.scope grants it */
 
 	for (i = 0; i < opts->n; i++)
 	{
@@ -269,7 +271,7 @@ options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("ignis: unknown option %s", errpath_with_key("options", key)),
 					 best ? errhint("Did you mean \"%s\"?", best)
-					 : errhint("Options: shouldSkipDefaultFilter, log, shouldReturn, shouldQueryRange, force, shouldHardDelete, isStrict, countStrategy, lock.")));
+					 : errhint("Options: shouldSkipDefaultFilter, log, shouldReturn, shouldQueryRange, force, shouldHardDelete, isStrict, countStrategy, lock, scope.")));
 		}
 		if (rule->where[op] == 'n')
 			ereport(ERROR,
@@ -285,6 +287,11 @@ options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 		if (strcmp(key, "lock") == 0)
 		{
 			parse_lock(v, out);
+			continue;
+		}
+		if (strcmp(key, "scope") == 0)
+		{
+			ignis_scope_option(v);
 			continue;
 		}
 		if (strcmp(key, "countStrategy") == 0)

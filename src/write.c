@@ -206,6 +206,24 @@ emit_returning(QueryBuilder *qb, IgnisModel *model, bool should_return)
 	bool		first = true;
 
 	appendStringInfoString(&qb->sql, " RETURNING ");
+	if (qb->check_scope)
+	{
+		/* rows written outside the model's scope filter, counted by emit_result */
+		JNode	   *scope = ignis_scope_where(model);
+
+		if (scope)
+		{
+			StringInfoData path;
+
+			initStringInfo(&path);
+			appendStringInfoString(&path, "settings.scopeFilter.where");
+			appendStringInfoString(&qb->sql, "NOT COALESCE(");
+			if (!where_emit(qb, where_parse(model, scope, &path), "t0"))
+				appendStringInfoString(&qb->sql, "true");
+			appendStringInfoString(&qb->sql, ", false) AS \"?outside\", ");
+			qb->scope_checked = model->name;
+		}
+	}
 	if (!should_return)
 	{
 		appendStringInfoString(&qb->sql, "1");
@@ -277,6 +295,9 @@ emit_result(QueryBuilder *qb, IgnisModel *model, ResultShape shape, bool should_
 		appendStringInfoString(&qb->sql, ") x)");
 	}
 	appendStringInfoChar(&qb->sql, ')');
+	if (qb->scope_checked)
+		appendStringInfoString(&qb->sql,
+							   ", (SELECT pg_catalog.count(*) FROM w WHERE w.\"?outside\")");
 }
 
 /* ---------------------------------------------------------------------------
@@ -405,6 +426,8 @@ emit_insert(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, bool single_row
 				r;
 	int			ncols = 0;
 	bool		first = true;
+
+	qb->check_scope = true;	/* new rows must be inside the scope filter */
 
 	for (i = 0; i < n; i++)
 		if (cr->any[i])
@@ -659,7 +682,7 @@ write_where(IgnisModel *model, JNode *conditions, const char *argname, IgnisOpti
 
 	if (!opts->skip_default_filter && model->default_filter)
 	{
-		defaults = jnode_get(model->default_filter, "where");
+		defaults = jnode_get(ignis_default_filter(model), "where");
 		if (restore && defaults && defaults->type == JN_OBJECT)
 		{
 			JNode	   *copy = jnode_object(defaults->n);
@@ -689,6 +712,7 @@ write_where(IgnisModel *model, JNode *conditions, const char *argname, IgnisOpti
 		jnode_put(both, "and", list);
 		merged = both;
 	}
+	merged = ignis_scope_and(model, merged);
 	if (merged == conditions)
 		return own;
 	resetStringInfo(&path);
@@ -874,6 +898,7 @@ do_update(FunctionCallInfo fcinfo, bool by_id)
 	where = write_where(model, conditions, by_id ? "id" : "conditions", &opts, "update",
 						fname, !by_id, false);
 	emit_where(&qb, where);
+	qb.check_scope = true;		/* updated rows must stay inside the scope filter */
 	emit_returning(&qb, model, opts.should_return);
 	appendStringInfoChar(&qb.sql, ')');
 	emit_result(&qb, model, by_id ? RESULT_ONE : RESULT_MANY_PK, opts.should_return);
