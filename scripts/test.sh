@@ -216,6 +216,12 @@ if ! "${SUDO[@]}" make --no-print-directory install; then
     summary; exit 1
 fi
 
+# Citus for test/t/021_citus.pl, when its source tarball is beside the clone
+# (reused when already installed; PostgreSQL 15-17 only)
+if ! "${SUDO[@]}" env PG_CONFIG="$PG_CONFIG" bash scripts/build-citus.sh; then
+    record citus-build 0 1
+fi
+
 log "test cluster (pg_virtualenv -t -v $PG_MAJOR)"
 if ! pg_virtualenv -t -v "$PG_MAJOR" bash "$ROOT/scripts/test.sh" --in-cluster "$RESULTS"; then
     record cluster 0 1

@@ -43,23 +43,7 @@ $primary->start;
 $primary->safe_psql('postgres', "CREATE DATABASE $db");
 $primary->safe_psql($db, slurp_file($sample_file));
 
-# try(sql): run one statement returning one value; on error return
-# "ERROR <sqlstate>: <message>" instead of failing (usable on the standby too).
-$primary->safe_psql($db, q{
-CREATE FUNCTION public.try(q text) RETURNS text LANGUAGE plpgsql AS $fn$
-DECLARE
-  r   text;
-  st  text;
-  msg text;
-BEGIN
-  EXECUTE q INTO r;
-  RETURN r;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-  RETURN 'ERROR ' || st || ': ' || msg;
-END
-$fn$;
-});
+$primary->safe_psql($db, $try_function);
 
 is($primary->safe_psql($db, q{SELECT ignis.count('User')}),
 	'{"count": 6}', 'primary: sample data loaded');
