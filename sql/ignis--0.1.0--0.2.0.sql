@@ -4,3 +4,8 @@
 -- upgraded 0.1.0 install define the same objects.
 
 \echo Use "ALTER EXTENSION ignis UPDATE TO '0.2.0'" to load this file. \quit
+
+-- Relation strategies: one correlated subquery per parent, or one batched
+-- scan per page (register_relation's settings.strategy).
+ALTER TABLE ignis.relations ADD COLUMN strategy text NOT NULL DEFAULT 'correlated'
+  CHECK (strategy IN ('correlated', 'batched'));

@@ -22,7 +22,10 @@ CREATE TABLE ignis.relations (
   target    text   NOT NULL REFERENCES ignis.models(name),
   fields    text[] NOT NULL,
   refs      text[] NOT NULL,
-  PRIMARY KEY (model, name)
+  PRIMARY KEY (model, name),
+  -- how includes load the related rows (docs/design.md): one correlated
+  -- subquery per parent, or one batched scan per page
+  strategy  text   NOT NULL DEFAULT 'correlated' CHECK (strategy IN ('correlated', 'batched'))
 );
 CREATE INDEX relations_target_idx ON ignis.relations (target);
 

@@ -744,7 +744,7 @@ load_relations(IgnisModel *model)
 	int			rc;
 
 	values[0] = CStringGetTextDatum(model->name);
-	rc = SPI_execute_with_args("SELECT name, type, target, fields, refs FROM ignis.relations"
+	rc = SPI_execute_with_args("SELECT name, type, target, fields, refs, strategy FROM ignis.relations"
 							   " WHERE model OPERATOR(pg_catalog.=) $1"
 							   " ORDER BY name COLLATE pg_catalog.\"C\"",
 							   1, argtypes, values, NULL, true, 0);
@@ -779,6 +779,7 @@ load_relations(IgnisModel *model)
 		r->refs = palloc(sizeof(char *) * n);
 		for (k = 0; k < n && k < r->nkeys; k++)
 			r->refs[k] = TextDatumGetCString(elems[k]);
+		r->batched = strcmp(SPI_getvalue(tup, desc, 6), "batched") == 0;
 		MemoryContextSwitchTo(old);
 	}
 }

@@ -398,6 +398,7 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 		int			old = errpath_push_index(path, i);
 		JNode	   *relname;
 		JNode	   *scope = NULL;
+		JNode	   *strategy = NULL;
 		bool		skip = false;
 		IncludeSpec *spec;
 		ListCell   *lc;
@@ -412,13 +413,14 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 			for (k = 0; k < item->n; k++)
 				if (strcmp(item->keys[k], "relation") != 0 &&
 					strcmp(item->keys[k], "scope") != 0 &&
+					strcmp(item->keys[k], "strategy") != 0 &&
 					strcmp(item->keys[k], "shouldSkipDefaultFilter") != 0)
 				{
 					errpath_push_key(path, item->keys[k]);
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("ignis: unknown include key at %s", path->data),
-							 errhint("An include is \"relation\" or {\"relation\", \"scope\", \"shouldSkipDefaultFilter\"}.")));
+							 errhint("An include is \"relation\" or {\"relation\", \"scope\", \"strategy\", \"shouldSkipDefaultFilter\"}.")));
 				}
 			relname = jnode_get(item, "relation");
 			if (relname == NULL || relname->type != JN_STRING)
@@ -426,6 +428,16 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("ignis: %s needs a \"relation\" name", path->data)));
 			scope = get_present(item, "scope");
+			strategy = get_present(item, "strategy");
+			if (strategy && (strategy->type != JN_STRING ||
+							 (strcmp(strategy->str, "correlated") != 0 &&
+							  strcmp(strategy->str, "batched") != 0)))
+			{
+				errpath_push_key(path, "strategy");
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: %s must be \"correlated\" or \"batched\"", path->data)));
+			}
 			v = get_present(item, "shouldSkipDefaultFilter");
 			if (v)
 			{
@@ -504,6 +516,8 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 									   path->data, FILTER_SCOPE, skip, depth + 1);
 			errpath_pop(path, o2);
 		}
+		/* the relation's strategy unless the include names one (select.c) */
+		spec->batched = strategy ? strcmp(strategy->str, "batched") == 0 : spec->rel->batched;
 		/* a to-many include without a scope limit: the target's page size */
 		if (spec->rel->many && !spec->scope->has_limit)
 		{

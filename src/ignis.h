@@ -154,6 +154,7 @@ typedef struct IgnisRelationDef
 	int			nkeys;
 	char	  **fields;			/* property names on the source model */
 	char	  **refs;			/* property names on the target model */
+	bool		batched;		/* strategy "batched" (select.c), else correlated */
 } IgnisRelationDef;
 
 typedef enum OperationScope
@@ -230,6 +231,7 @@ typedef struct QueryBuilder
 	StringInfoData plan_class;	/* per skewed comparison: common or rare value */
 	bool		single_row;		/* no row means JSON null (find_one, find_by_id) */
 	bool		no_cache;		/* text grows with the data: run it unprepared */
+	bool		batching;		/* select.c: the page carries batched includes' keys */
 	bool		check_scope;	/* writes: RETURNING checks the scope filter */
 	const char *scope_checked;	/* model whose scope column 2 checks, or NULL */
 	ResultKind	result;
@@ -299,6 +301,7 @@ struct IncludeSpec
 	IgnisRelationDef *rel;
 	IgnisModel *target;
 	ParsedFilter *scope;
+	bool		batched;		/* the relation's strategy, or the include's */
 };
 
 typedef enum FilterUse
