@@ -11,6 +11,8 @@
  */
 #include "ignis.h"
 
+#include "utils/guc.h"
+
 #include "access/relation.h"
 #include "catalog/index.h"
 #include "catalog/pg_index.h"
@@ -28,7 +30,7 @@
 
 static const char *const settings_keys[] = {
 	"naming", "properties", "primaryKey", "hiddenProperties", "defaultFilter",
-	"softDelete", "operationScope", "defaultLimit", "defaultIncludeLimit", "scopeFilter"
+	"softDelete", "operationScope", "defaultLimit", "defaultIncludeLimit", "scopeFilter", "textSearchConfig"
 };
 
 static text *
@@ -252,7 +254,7 @@ normalise_settings(JNode *settings)
 					 errmsg("ignis: unknown setting %s",
 							errpath_with_key("settings", settings->keys[i])),
 					 best ? errhint("Did you mean \"%s\"?", best)
-					 : errhint("Settings: naming, properties, primaryKey, hiddenProperties, defaultFilter, softDelete, operationScope, defaultLimit, defaultIncludeLimit, scopeFilter.")));
+					 : errhint("Settings: naming, properties, primaryKey, hiddenProperties, defaultFilter, softDelete, operationScope, defaultLimit, defaultIncludeLimit, scopeFilter, textSearchConfig.")));
 		}
 	}
 
@@ -323,6 +325,15 @@ normalise_settings(JNode *settings)
 			bad_setting("settings.defaultFilter", "a filter object");
 		jnode_put(norm, "defaultFilter", v);
 	}
+
+	/* full-text search configuration, resolved and fixed now (decision 28) */
+	v = jnode_get(settings, "textSearchConfig");
+	if (v && v->type != JN_NULL && v->type != JN_STRING)
+		bad_setting("settings.textSearchConfig", "the name of a text search configuration");
+	jnode_put(norm, "textSearchConfig",
+			  jnode_string(ignis_ts_config_name(v && v->type == JN_STRING ? v->str
+												: GetConfigOptionByName("default_text_search_config", NULL, false),
+												"settings.textSearchConfig")));
 
 	v = jnode_get(settings, "scopeFilter");
 	if (v && v->type != JN_NULL)

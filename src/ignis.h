@@ -138,6 +138,7 @@ typedef struct IgnisProperty
 	bool		generated;		/* generated column (not writable) */
 	bool		skewed;			/* statistics show dominant values (plan_cache.c) */
 	char		to_jsonb_in_sql;	/* result.c can't convert it: 0 unknown, 1 no, 2 yes */
+	const char *ts_config_sql;	/* the model's text search configuration, as a constant */
 	int			ncommon;		/* the dominant values (frequency >= 10%) */
 	Datum	   *common;
 	char	   *name_sql;		/* quoted property name (column alias) */
@@ -198,6 +199,7 @@ extern int	ignis_model_find_prop(IgnisModel *model, const char *name);
 extern int	ignis_prop_or_error(IgnisModel *model, const char *name, const char *path);
 extern IgnisRelationDef *ignis_model_find_rel(IgnisModel *model, const char *name);
 extern void ignis_cache_reset(void);
+extern char *ignis_ts_config_name(const char *name, const char *path);
 extern void ignis_cache_init(void);
 extern char *ignis_camel_case(const char *column);
 extern char *ignis_type_display(Oid typid, int32 typmod);

@@ -50,7 +50,8 @@ typedef enum CondOp
 	C_IS_NOT_NULL,
 	C_CONTAINS,
 	C_CONTAINED_BY,
-	C_OVERLAPS
+	C_OVERLAPS,
+	C_SEARCH					/* full-text search (websearch syntax) */
 } CondOp;
 
 typedef enum Target
@@ -100,7 +101,7 @@ enum
 	O_EQ, O_NEQ, O_GT, O_GTE, O_LT, O_LTE, O_BETWEEN, O_NOT_BETWEEN, O_IN, O_NIN,
 	O_LIKE, O_NLIKE, O_ILIKE, O_NILIKE, O_STARTS, O_ENDS, O_REGEXP, O_IREGEXP,
 	O_IS, O_ISN, O_ISNULL, O_ISNOTNULL, O_CONTAINS, O_CONTAINED_BY, O_OVERLAPS,
-	O_JSONPATH, O_RESERVED, O_LOGICAL
+	O_SEARCH, O_JSONPATH, O_RESERVED, O_LOGICAL
 };
 
 static const OpName op_names[] = {
@@ -114,7 +115,7 @@ static const OpName op_names[] = {
 	{"regexp", O_REGEXP}, {"iregexp", O_IREGEXP},
 	{"is", O_IS}, {"isn", O_ISN}, {"isNull", O_ISNULL}, {"isNotNull", O_ISNOTNULL},
 	{"contains", O_CONTAINS}, {"containedBy", O_CONTAINED_BY}, {"overlaps", O_OVERLAPS},
-	{"jsonPath", O_JSONPATH},
+	{"search", O_SEARCH}, {"jsonPath", O_JSONPATH},
 	{"exists", O_RESERVED}, {"notExists", O_RESERVED}, {"not", O_RESERVED},
 	{"and", O_LOGICAL}, {"or", O_LOGICAL},
 };
@@ -124,10 +125,10 @@ static const char *const supported_ops[] = {
 	"eq", "neq", "ne", "gt", "gte", "lt", "lte", "between", "notBetween", "in", "inq",
 	"nin", "notIn", "like", "nlike", "notLike", "ilike", "nilike", "notILike",
 	"startsWith", "endsWith", "regexp", "iregexp", "is", "isn", "isNull", "isNotNull",
-	"contains", "containedBy", "overlaps", "jsonPath"
+	"contains", "containedBy", "overlaps", "search", "jsonPath"
 };
 
-#define OPS_HINT "Operators: eq, neq/ne, gt, gte, lt, lte, between, notBetween, in/inq, nin/notIn, like, nlike/notLike, ilike, nilike/notILike, startsWith, endsWith, regexp, iregexp, is, isn, isNull, isNotNull, contains, containedBy, overlaps."
+#define OPS_HINT "Operators: eq, neq/ne, gt, gte, lt, lte, between, notBetween, in/inq, nin/notIn, like, nlike/notLike, ilike, nilike/notILike, startsWith, endsWith, regexp, iregexp, is, isn, isNull, isNotNull, contains, containedBy, overlaps, search."
 
 
 static int
@@ -970,6 +971,21 @@ allowed:
 				e->noperands = 1;
 				return e;
 			}
+		case O_SEARCH:
+			/* full-text search: a text or tsvector column, websearch syntax */
+			if (ec->target != TGT_COLUMN ||
+				(prop->kind != PROP_TEXT && prop->basetypid != TSVECTOROID))
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_FUNCTION),
+						 errmsg("ignis: operator \"search\" on property \"%s\" (%s) at %s",
+								prop->name, prop->type_display, path->data),
+						 errhint("Full-text search needs a text or tsvector property.")));
+			if (v->type != JN_STRING)
+				invalid(path->data, "operator \"%s\" needs a string", opname);
+			e = new_cond(ec, C_SEARCH);
+			e->operands[0] = operand_text(v->str, NULL);
+			e->noperands = 1;
+			return e;
 		case O_CONTAINS:
 		case O_CONTAINED_BY:
 		case O_OVERLAPS:
@@ -1498,6 +1514,18 @@ emit_cond(QueryBuilder *qb, WhereExpr *e, const char *alias)
 
 	switch (e->op)
 	{
+		case C_SEARCH:
+			/* the configuration as a constant, so an expression index serves it */
+			if (e->prop->basetypid == TSVECTOROID)
+				appendStringInfo(sql, "(%s.%s", alias, e->prop->column_sql);
+			else
+				appendStringInfo(sql, "(pg_catalog.to_tsvector(%s, %s.%s)",
+								 e->prop->ts_config_sql, alias, e->prop->column_sql);
+			appendStringInfo(sql, " OPERATOR(pg_catalog.@@) pg_catalog.websearch_to_tsquery(%s, ",
+							 e->prop->ts_config_sql);
+			emit_operand(qb, &e->operands[0]);
+			appendStringInfoString(sql, "))");
+			return;
 		case C_IS_NULL:
 		case C_IS_NOT_NULL:
 			appendStringInfoChar(sql, '(');
