@@ -740,7 +740,8 @@ parse_array_op(EntryCtx *ec, int code, JNode *v, const char *opname, const char 
 					"found mixed types");
 	}
 
-	if (list->n == 0)
+	/* D35: on a JSON path or document even an empty list tests the value */
+	if (list->n == 0 && ec->target == TGT_COLUMN)
 	{
 		if (op == C_CONTAINS)
 			return make_const(true);
@@ -818,6 +819,10 @@ check_numeric_mode_op(int code, JNode *v, const char *path)
 		case O_NEQ:
 		case O_IS:
 		case O_ISN:
+			/* §8.5: a number or null; an object or array would be text mode */
+			if (v->type == JN_NUMBER || v->type == JN_NULL)
+				return;
+			break;
 		case O_GT:
 		case O_GTE:
 		case O_LT:
@@ -830,12 +835,13 @@ check_numeric_mode_op(int code, JNode *v, const char *path)
 		case O_ISNOTNULL:
 			return;
 		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("ignis: JSON path operators need both numeric and text comparison at %s",
-							path),
-					 errhint("Split them into an \"and\" list, one object per comparison mode.")));
+			break;
 	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("ignis: JSON path operators need both numeric and text comparison at %s",
+					path),
+			 errhint("Split them into an \"and\" list, one object per comparison mode.")));
 }
 
 /* One operator of an operator object. */
