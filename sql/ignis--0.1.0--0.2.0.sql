@@ -4,3 +4,12 @@
 -- upgraded 0.1.0 install define the same objects.
 
 \echo Use "ALTER EXTENSION ignis UPDATE TO '0.2.0'" to load this file. \quit
+
+-- ---------------------------------------------------------------------------
+-- Hardening (issue 8): the catalog trigger function is not for PUBLIC
+-- ---------------------------------------------------------------------------
+-- ignis._set_path and ignis._json_numeric stay executable by every role: the
+-- statements ignis generates call them as the caller.  They check their
+-- arguments and are linear in them (docs/decisions.md).  The trigger function
+-- of the catalog tables has no use outside their triggers.
+REVOKE EXECUTE ON FUNCTION ignis._catalog_changed() FROM PUBLIC;

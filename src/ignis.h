@@ -37,6 +37,7 @@ extern int	ignis_default_limit;
 extern int	ignis_plan_cache_size;
 extern int	ignis_plan_mode;
 extern int	ignis_max_where_depth;
+extern int	ignis_max_json_path_length;
 extern int	ignis_count_exact_threshold;
 extern bool ignis_allow_jit;
 
