@@ -38,6 +38,8 @@ extern int	ignis_plan_cache_size;
 extern int	ignis_plan_mode;
 extern int	ignis_max_where_depth;
 extern int	ignis_max_json_path_length;
+extern int	ignis_max_where_conditions;
+extern int	ignis_max_update_paths;
 extern int	ignis_count_exact_threshold;
 extern bool ignis_allow_jit;
 
@@ -47,6 +49,7 @@ extern bool ignis_allow_jit;
 #define IGNIS_PLAN_NONE		3	/* no caching: prepare, run, free */
 
 #define IGNIS_MAX_INCLUDE_DEPTH 16
+#define IGNIS_MAX_ORDER_ITEMS	64	/* items of filter.order */
 
 /* ---------------------------------------------------------------------------
  * JSON argument trees (json_tree.c)
@@ -81,6 +84,9 @@ extern JNode *jnode_string(const char *s);
 extern JNode *jnode_object(int capacity);
 extern JNode *jnode_array(int capacity);
 extern void jnode_put(JNode *obj, const char *key, JNode *value);
+extern void jnode_add(JNode *obj, const char *key, JNode *value);
+extern int *jnode_key_order(const JNode *obj);
+extern JNode *jnode_get_ordered(const JNode *obj, const int *order, const char *key);
 extern void jnode_append(JNode *arr, JNode *value);
 extern JNode *jnode_copy(const JNode *node);
 extern void jnode_to_json(StringInfo buf, const JNode *node);

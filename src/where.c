@@ -358,11 +358,20 @@ ignis_parse_json_path(const char *rest, const char *path)
 {
 	List	   *components = NIL;
 	const char *p = rest;
+	int			n = 0;
 
 	while (*p)
 	{
 		const char *start;
 		char	   *comp;
+
+		CHECK_FOR_INTERRUPTS();
+		if (++n > ignis_max_json_path_length)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("ignis: JSON path longer than %d components at %s",
+							ignis_max_json_path_length, path),
+					 errhint("Raise ignis.max_json_path_length to accept longer paths.")));
 
 		if (*p == '.')
 		{
@@ -457,11 +466,34 @@ ignis_path_operand(List *components)
  */
 static WhereExpr *parse_object(IgnisModel *model, JNode *where, StringInfo path, int depth);
 
+/*
+ * Conditions made by the where being parsed: PostgreSQL's planner is
+ * superlinear in the conditions of one statement (equivalence classes) and
+ * does not stop for statement_timeout there, so a where is capped at
+ * ignis.max_where_conditions conditions.
+ */
+static int	where_conditions = 0;
+static StringInfo where_condition_path = NULL;
+
+static void
+count_condition(void)
+{
+	CHECK_FOR_INTERRUPTS();
+	if (++where_conditions > ignis_max_where_conditions)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("ignis: where with more than %d conditions at %s",
+						ignis_max_where_conditions,
+						where_condition_path ? where_condition_path->data : "where"),
+				 errhint("Use an \"in\" list for many values of one property, or raise ignis.max_where_conditions.")));
+}
+
 static WhereExpr *
 make_const(bool value)
 {
 	WhereExpr  *e = palloc0(sizeof(WhereExpr));
 
+	count_condition();
 	e->kind = W_CONST;
 	e->constval = value;
 	return e;
@@ -472,6 +504,7 @@ make_cond(IgnisProperty *prop, Target target, CondOp op)
 {
 	WhereExpr  *e = palloc0(sizeof(WhereExpr));
 
+	count_condition();
 	e->kind = W_COND;
 	e->prop = prop;
 	e->target = target;
@@ -652,7 +685,12 @@ parse_in(EntryCtx *ec, JNode *v, bool negate, const char *path)
 			invalid(psprintf("%s[%d]", path, i), "list elements must be scalars, not %s",
 					jnode_type_name(item));
 		else if (ec->target == TGT_JSON_TEXT && ec->numeric)
-			elems[n] = entry_operand(ec, item, psprintf("%s[%d]", path, i)).value;
+		{
+			/* the path of the element is made only for the error */
+			if (item->type != JN_NUMBER)
+				entry_operand(ec, item, psprintf("%s[%d]", path, i));
+			elems[n] = NumericGetDatum(item->num);
+		}
 		else if (ec->target == TGT_JSON_TEXT)
 			elems[n] = CStringGetTextDatum(jnode_scalar_text(item));
 		else
@@ -706,6 +744,7 @@ parse_array_op(EntryCtx *ec, int code, JNode *v, const char *opname, const char 
 	JNode	   *list = v;
 	JNodeType	first = JN_NULL;
 	WhereExpr  *e;
+	StringInfoData p;
 	int			i;
 
 	if (ec->target == TGT_COLUMN && ec->prop->kind != PROP_ARRAY)
@@ -721,13 +760,14 @@ parse_array_op(EntryCtx *ec, int code, JNode *v, const char *opname, const char 
 		list = jnode_array(1);
 		jnode_append(list, v);
 	}
+	initStringInfo(&p);
+	appendStringInfoString(&p, path);
 	for (i = 0; i < list->n; i++)
 	{
 		JNode	   *item = list->items[i];
-		StringInfoData p;
+		int			old = p.len;
 
-		initStringInfo(&p);
-		appendStringInfoString(&p, path);
+		CHECK_FOR_INTERRUPTS();
 		if (v->type == JN_ARRAY)
 			errpath_push_index(&p, i);
 		if (!is_scalar(item))
@@ -738,6 +778,7 @@ parse_array_op(EntryCtx *ec, int code, JNode *v, const char *opname, const char 
 		else if (item->type != first)
 			invalid(p.data, "array operator elements must all have one JSON type (%s)",
 					"found mixed types");
+		errpath_pop(&p, old);
 	}
 
 	/* D35: on a JSON path or document even an empty list tests the value */
@@ -757,14 +798,14 @@ parse_array_op(EntryCtx *ec, int code, JNode *v, const char *opname, const char 
 
 		for (i = 0; i < list->n; i++)
 		{
-			StringInfoData p;
+			int			old = p.len;
 
-			initStringInfo(&p);
-			appendStringInfoString(&p, path);
+			CHECK_FOR_INTERRUPTS();
 			if (v->type == JN_ARRAY)
 				errpath_push_index(&p, i);
 			elems[i] = ignis_convert_scalar(ec->prop, ec->prop->elemtypid, list->items[i],
 											p.data);
+			errpath_pop(&p, old);
 		}
 		e->operands[0] = operand_array(ec->prop->typid, ec->prop->elemtypid, elems, NULL,
 									   list->n, list);
@@ -779,7 +820,10 @@ parse_array_op(EntryCtx *ec, int code, JNode *v, const char *opname, const char 
 			Datum	   *elems = palloc(sizeof(Datum) * Max(list->n, 1));
 
 			for (i = 0; i < list->n; i++)
+			{
+				CHECK_FOR_INTERRUPTS();
 				elems[i] = JsonbPGetDatum(jnode_to_jsonb(list->items[i]));
+			}
 			e->operands[0] = operand_array(JSONBARRAYOID, JSONBOID, elems, NULL, list->n, list);
 		}
 		else
@@ -1143,7 +1187,7 @@ parse_entry(EntryCtx *ec, JNode *v, StringInfo path)
 			errpath_pop(path, old);
 			for (i = 0; i < v->n; i++)
 				if (strcmp(v->keys[i], "jsonPath") != 0)
-					jnode_put(rest, v->keys[i], v->items[i]);
+					jnode_add(rest, v->keys[i], v->items[i]);
 			if (rest->n == 0)
 				invalid(path->data, "jsonPath needs at least one operator next to it%s", "");
 			ec->target = TGT_JSON_TEXT;
@@ -1270,6 +1314,8 @@ parse_object(IgnisModel *model, JNode *where, StringInfo path, int depth)
 WhereExpr *
 where_parse(IgnisModel *model, JNode *where, StringInfo path)
 {
+	WhereExpr  *e;
+
 	if (where == NULL || where->type == JN_NULL)
 		where = jnode_object(0);
 	if (where->type != JN_OBJECT)
@@ -1277,7 +1323,12 @@ where_parse(IgnisModel *model, JNode *where, StringInfo path)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ignis: %s must be a where object, not %s", path->data,
 						jnode_type_name(where))));
-	return parse_object(model, where, path, 0);
+	/* an error leaves the counter to the next where_parse, which resets it */
+	where_conditions = 0;
+	where_condition_path = path;
+	e = parse_object(model, where, path, 0);
+	where_condition_path = NULL;
+	return e;
 }
 
 /*

@@ -667,7 +667,7 @@ write_where(IgnisModel *model, JNode *conditions, const char *argname, IgnisOpti
 
 			for (i = 0; i < defaults->n; i++)
 				if (strcmp(defaults->keys[i], sd) != 0)
-					jnode_put(copy, defaults->keys[i], defaults->items[i]);
+					jnode_add(copy, defaults->keys[i], defaults->items[i]);
 			defaults = copy;
 		}
 		merged = filter_merge_where(defaults, conditions);
@@ -759,6 +759,7 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 		int			old = errpath_push_key(&path, key);
 		int			idx = ignis_model_find_prop(model, key);
 
+		CHECK_FOR_INTERRUPTS();
 		if (idx < 0 && strpbrk(key, ".[") != NULL)
 		{
 			const char *rest;
@@ -768,6 +769,13 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 			ps->components = ignis_parse_json_path(rest, path.data);
 			ps->value = data->items[i];
 			idx = prop - model->props;
+			/* each path is one nested ignis._set_path call of the statement */
+			if (list_length(paths[idx]) >= ignis_max_update_paths)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("ignis: more than %d JSON-path keys for property \"%s\" at %s",
+								ignis_max_update_paths, prop->name, path.data),
+						 errhint("Update the document as a whole, or raise ignis.max_update_paths.")));
 			paths[idx] = lappend(paths[idx], ps);
 		}
 		else
