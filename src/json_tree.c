@@ -34,14 +34,18 @@ jnode_string(const char *s)
 	return node;
 }
 
+/* Empty containers allocate nothing until their first item. */
 JNode *
 jnode_object(int capacity)
 {
 	JNode	   *node = jnode_new(JN_OBJECT);
 
-	capacity = Max(capacity, 4);
-	node->keys = palloc(sizeof(char *) * capacity);
-	node->items = palloc(sizeof(JNode *) * capacity);
+	if (capacity > 0)
+	{
+		capacity = Max(capacity, 4);
+		node->keys = palloc(sizeof(char *) * capacity);
+		node->items = palloc(sizeof(JNode *) * capacity);
+	}
 	return node;
 }
 
@@ -50,8 +54,11 @@ jnode_array(int capacity)
 {
 	JNode	   *node = jnode_new(JN_ARRAY);
 
-	capacity = Max(capacity, 4);
-	node->items = palloc(sizeof(JNode *) * capacity);
+	if (capacity > 0)
+	{
+		capacity = Max(capacity, 4);
+		node->items = palloc(sizeof(JNode *) * capacity);
+	}
 	return node;
 }
 
@@ -61,6 +68,13 @@ jnode_reserve(JNode *node)
 {
 	int			cap = 4;
 
+	if (node->items == NULL)
+	{
+		node->items = palloc(sizeof(JNode *) * cap);
+		if (node->type == JN_OBJECT)
+			node->keys = palloc(sizeof(char *) * cap);
+		return;
+	}
 	while (cap < node->n)
 		cap *= 2;
 	if (node->n < cap)
@@ -457,6 +471,7 @@ jnode_to_jsonb(const JNode *node)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue *root;
+	Jsonb	   *result;
 
 	if (node->type != JN_ARRAY && node->type != JN_OBJECT)
 	{
@@ -471,7 +486,17 @@ jnode_to_jsonb(const JNode *node)
 	}
 	else
 		root = push_node(&state, node, WJB_ELEM);
-	return JsonbValueToJsonb(root);
+	result = JsonbValueToJsonb(root);
+	if (VARSIZE(result) < 256)
+	{
+		/* conversion leaves a 1 kB buffer: keep small values small */
+		Jsonb	   *copy = palloc(VARSIZE(result));
+
+		memcpy(copy, result, VARSIZE(result));
+		pfree(result);
+		result = copy;
+	}
+	return result;
 }
 
 bool

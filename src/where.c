@@ -1227,6 +1227,7 @@ static WhereExpr *
 parse_group(IgnisModel *model, const char *key, JNode *v, StringInfo path, int depth)
 {
 	WhereExpr  *e = palloc0(sizeof(WhereExpr));
+	bool		has_empty = false;
 	int			i;
 
 	if (strcmp(key, "not") == 0)
@@ -1250,10 +1251,20 @@ parse_group(IgnisModel *model, const char *key, JNode *v, StringInfo path, int d
 	for (i = 0; i < v->n; i++)
 	{
 		int			old = errpath_push_index(path, i);
+		JNode	   *item = v->items[i];
 
-		if (v->items[i]->type != JN_OBJECT)
-			invalid(path->data, "expected a where object, not %s", jnode_type_name(v->items[i]));
-		e->children = lappend(e->children, parse_object(model, v->items[i], path, depth + 1));
+		CHECK_FOR_INTERRUPTS();
+		if (item->type != JN_OBJECT)
+			invalid(path->data, "expected a where object, not %s", jnode_type_name(item));
+		if (item->n == 0)
+		{
+			/* {} is no condition: one stands for all (it makes an "or" TRUE) */
+			if (!has_empty)
+				e->children = lappend(e->children, parse_object(model, item, path, depth + 1));
+			has_empty = true;
+		}
+		else
+			e->children = lappend(e->children, parse_object(model, item, path, depth + 1));
 		errpath_pop(path, old);
 	}
 	return e;
