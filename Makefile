@@ -12,7 +12,7 @@ PG_CFLAGS   = -Wall -Werror -Wmissing-prototypes
 # in one database (the first one loads the fixture of the behaviour spec).
 REGRESS = fixture catalog find_where find_lists find_patterns find_logic \
           find_arrays find_json find_fields_order find_range read_functions \
-          default_filter include discover errors build_query guards plan_cache security \
+          default_filter include discover errors build_query guards limits plan_cache security \
           create update json_path_update delete soft_delete write_errors transactions
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 
