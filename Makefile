@@ -28,6 +28,7 @@ include $(PGXS)
 # every stage shares the declarations of src/ignis.h (after the include, so
 # that PGXS' "all" stays the default goal)
 $(OBJS): src/ignis.h
+src/convert.o src/where_parse.o src/where_emit.o: src/where.h
 
 .PHONY: demo test
 demo:

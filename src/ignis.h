@@ -9,7 +9,10 @@
  *					 cached per backend, dropped by invalidation callbacks
  *	 catalog_api.c	 register_model / register_relation / describe_model ...
  *	 filter.c		 filter object parse + validation + default-filter merge
- *	 where.c		 where object -> SQL boolean expression with $n parameters
+ *	 convert.c		 where operands: JSON scalars through the type's input
+ *					 function, JSON paths split into components
+ *	 where_parse.c	 where object -> validated WhereExpr tree (where.h)
+ *	 where_emit.c	 WhereExpr -> SQL boolean expression with $n parameters
  *	 select.c		 a parsed filter -> one SELECT statement building jsonb
  *	 plan_cache.c	 SPI_prepare + SPI_keepplan cache keyed by statement text
  *	 execute.c		 run a built statement through SPI, return one datum
@@ -196,7 +199,7 @@ extern const char *ignis_scope_name(OperationScope scope);
 extern const char *ignis_prop_names_hint(IgnisModel *model);
 
 /* ---------------------------------------------------------------------------
- * Statement building (where.c, select.c)
+ * Statement building (convert.c, where_parse.c, where_emit.c, select.c)
  * ---------------------------------------------------------------------------
  */
 typedef struct QueryBuilder
