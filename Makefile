@@ -12,9 +12,9 @@ PG_CFLAGS   = -Wall -Werror -Wmissing-prototypes
 # in one database (the first one loads the fixture of the behaviour spec).
 REGRESS = fixture catalog find_where find_lists find_patterns find_logic \
           find_arrays find_json find_fields_order find_range read_functions \
-          default_filter include batched results page_sizes search discover errors build_query guards plan_cache security \
-          create update json_path_update delete soft_delete write_errors transactions locking \
-          scope_filter
+          default_filter include batched results page_sizes search discover errors build_query guards limits \
+          plan_cache security create update json_path_update delete soft_delete write_errors transactions \
+          locking scope_filter
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 
 # isolation specs: specs/<name>.spec against expected/<name>.out, run by
@@ -29,6 +29,7 @@ include $(PGXS)
 # every stage shares the declarations of src/ignis.h (after the include, so
 # that PGXS' "all" stays the default goal)
 $(OBJS): src/ignis.h
+src/convert.o src/where_parse.o src/where_emit.o: src/where.h
 
 .PHONY: demo test
 demo:

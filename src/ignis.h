@@ -9,7 +9,10 @@
  *					 cached per backend, dropped by invalidation callbacks
  *	 catalog_api.c	 register_model / register_relation / describe_model ...
  *	 filter.c		 filter object parse + validation + default-filter merge
- *	 where.c		 where object -> SQL boolean expression with $n parameters
+ *	 convert.c		 where operands: JSON scalars through the type's input
+ *					 function, JSON paths split into components
+ *	 where_parse.c	 where object -> validated WhereExpr tree (where.h)
+ *	 where_emit.c	 WhereExpr -> SQL boolean expression with $n parameters
  *	 select.c		 a parsed filter -> one SELECT statement building jsonb
  *	 plan_cache.c	 SPI_prepare + SPI_keepplan cache keyed by statement text
  *	 execute.c		 run a built statement through SPI
@@ -42,6 +45,9 @@ extern int	ignis_plan_mode;
 extern int	ignis_plan_cache_memory;
 extern int	ignis_malloc_retain;
 extern int	ignis_max_where_depth;
+extern int	ignis_max_json_path_length;
+extern int	ignis_max_where_conditions;
+extern int	ignis_max_update_paths;
 extern int	ignis_count_exact_threshold;
 extern bool ignis_allow_jit;
 
@@ -51,6 +57,7 @@ extern bool ignis_allow_jit;
 #define IGNIS_PLAN_NONE		3	/* no caching: prepare, run, free */
 
 #define IGNIS_MAX_INCLUDE_DEPTH 16
+#define IGNIS_MAX_ORDER_ITEMS	64	/* items of filter.order */
 
 /* ---------------------------------------------------------------------------
  * JSON argument trees (json_tree.c)
@@ -85,6 +92,9 @@ extern JNode *jnode_string(const char *s);
 extern JNode *jnode_object(int capacity);
 extern JNode *jnode_array(int capacity);
 extern void jnode_put(JNode *obj, const char *key, JNode *value);
+extern void jnode_add(JNode *obj, const char *key, JNode *value);
+extern int *jnode_key_order(const JNode *obj);
+extern JNode *jnode_get_ordered(const JNode *obj, const int *order, const char *key);
 extern void jnode_append(JNode *arr, JNode *value);
 extern JNode *jnode_copy(const JNode *node);
 extern void jnode_to_json(StringInfo buf, const JNode *node);
@@ -207,7 +217,7 @@ extern const char *ignis_scope_name(OperationScope scope);
 extern const char *ignis_prop_names_hint(IgnisModel *model);
 
 /* ---------------------------------------------------------------------------
- * Statement building (where.c, select.c)
+ * Statement building (convert.c, where_parse.c, where_emit.c, select.c)
  * ---------------------------------------------------------------------------
  */
 /* What a statement returns, and so how its result becomes the API's jsonb. */
