@@ -648,7 +648,7 @@ allowed:
 								prop->name, prop->type_display, path->data),
 						 errhint("Full-text search needs a text or tsvector property.")));
 			if (v->type != JN_STRING)
-				invalid(path->data, "operator \"%s\" needs a string", opname);
+				where_invalid(path->data, "operator \"%s\" needs a string", opname);
 			e = new_cond(ec, C_SEARCH);
 			e->operands[0] = operand_text(v->str, NULL);
 			e->noperands = 1;
