@@ -25,7 +25,7 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 	PlanHandle	handle;
 	instr_time	start;
 	int			rc;
-	Datum		result = (Datum) 0;
+	Datum		result;
 
 	/*
 	 * Every statement returns one row; no tuple count is passed because the
@@ -78,6 +78,8 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 	if (rc < 0)
 		elog(ERROR, "ignis: executing the statement failed: %s", SPI_result_code_string(rc));
 
+	/* set only after PG_TRY: a value live across its setjmp may be clobbered */
+	result = (Datum) 0;
 	if (SPI_processed > 0 && SPI_tuptable != NULL)
 	{
 		TupleDesc	desc = SPI_tuptable->tupdesc;
