@@ -91,6 +91,34 @@ BEGIN
 END
 $fw$;
 
+-- D14 written out: a NULL or JSON null document is {}; missing or null
+-- intermediate containers become {}; a scalar on the way, or a key that is
+-- no index into an array, is 22023; the last key is set with create_missing.
+CREATE FUNCTION pg_temp.fw_set(d jsonb, path text[], v jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $fw$
+DECLARE
+  n int := array_length(path, 1);
+  parent jsonb;
+BEGIN
+  IF d IS NULL OR jsonb_typeof(d) = 'null' THEN
+    d := '{}';
+  END IF;
+  FOR i IN 1 .. n LOOP
+    parent := CASE WHEN i = 1 THEN d ELSE d #> path[1:i - 1] END;
+    IF jsonb_typeof(parent) IN ('string', 'number', 'boolean')
+       OR (jsonb_typeof(parent) = 'array' AND path[i] !~ '^[0-9]+$') THEN
+      RAISE EXCEPTION 'path runs into a scalar or an array' USING ERRCODE = '22023';
+    END IF;
+    IF i = n THEN
+      d := jsonb_set(d, path, v, true);
+    ELSIF coalesce(jsonb_typeof(d #> path[1:i]), 'null') = 'null' THEN
+      d := jsonb_set(d, path[1:i], '{}', true);
+    END IF;
+  END LOOP;
+  RETURN d;
+END
+$fw$;
+
 -- fw_case(rel, pk, ignis query, plain query): runs each query (a SELECT of
 -- one text value) in a subtransaction that is rolled back, with the table's
 -- identity sequence reset first, and returns both outcomes with the table
@@ -394,8 +422,7 @@ class Plain:
                     apply_paths(whole[prop], lst), typ)))
                 continue
             base = self.m.col(prop) + ("::jsonb" if typ == "json" else "")
-            d = "(CASE WHEN %s IS NULL OR jsonb_typeof(%s) = 'null' THEN '{}'::jsonb ELSE %s END)" \
-                % (base, base, base)
+            d = base
             for path, v in sorted(lst, key=lambda pv: (len(pv[0]), pv[0])):
                 d = self.set_path(d, path, v)
             if typ == "json":
@@ -405,22 +432,7 @@ class Plain:
 
     @staticmethod
     def set_path(d, path, v):
-        """D14: create missing or null intermediate objects, refuse scalars and
-        keys into arrays, then set the final key with create_missing."""
-        for i in range(len(path)):
-            parent = "(%s #> %s)" % (d, text_array(path[:i])) if i else d
-            bad_key = "" if path[i].isdigit() else " OR jsonb_typeof(%s) = 'array'" % parent
-            guard = ("CASE WHEN jsonb_typeof(%s) IN ('string', 'number', 'boolean')%s "
-                     "THEN pg_temp.fw_fail('22023') ELSE %s END") % (parent, bad_key, d)
-            if i == len(path) - 1:
-                d = "jsonb_set(%s, %s, %s, true)" % (guard, text_array(path),
-                                                     sql_lit(enc(v)) + "::jsonb")
-            else:
-                sub = "(%s #> %s)" % (d, text_array(path[:i + 1]))
-                d = ("jsonb_set(%s, %s, CASE WHEN jsonb_typeof(%s) IN ('object', 'array', "
-                     "'string', 'number', 'boolean') THEN %s ELSE '{}'::jsonb END, true)") % (
-                    guard, text_array(path[:i + 1]), sub, sub)
-        return d
+        return "pg_temp.fw_set(%s, %s, %s::jsonb)" % (d, text_array(path), sql_lit(enc(v)))
 
 
 def apply_paths(doc, updates):
