@@ -15,13 +15,14 @@ PG_CFLAGS   = -Wall -Wextra -Wno-unused-parameter -Werror -Wmissing-prototypes
 # in one database (the first one loads the fixture of the behaviour spec).
 REGRESS = fixture catalog find_where find_lists find_patterns find_logic \
           find_arrays find_json find_fields_order find_range read_functions \
-          default_filter include discover errors build_query guards plan_cache security \
-          create update json_path_update delete soft_delete write_errors transactions
+          default_filter include batched results page_sizes search discover errors build_query guards limits \
+          plan_cache security create update json_path_update delete soft_delete write_errors transactions \
+          locking scope_filter
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 
 # isolation specs: specs/<name>.spec against expected/<name>.out, run by
 # pg_isolation_regress in their own database (isolation_regression)
-ISOLATION = concurrent_writes
+ISOLATION = concurrent_writes ddl_invalidation lock_queue
 ISOLATION_OPTS = --load-extension=ignis
 
 PG_CONFIG ?= $(shell command -v pg_config 2>/dev/null || echo /usr/lib/postgresql/15/bin/pg_config)
@@ -31,6 +32,7 @@ include $(PGXS)
 # every stage shares the declarations of src/ignis.h (after the include, so
 # that PGXS' "all" stays the default goal)
 $(OBJS): src/ignis.h
+src/convert.o src/where_parse.o src/where_emit.o: src/where.h
 
 .PHONY: demo test
 demo:

@@ -6,9 +6,17 @@
  * The cache lives in CacheMemoryContext, one child context per model.  A
  * relcache invalidation of a model's table drops that model; one of the
  * catalog tables (sent by their trigger, see ignis_catalog_changed) drops
- * everything.  Dropped entries are not freed at once, because a call in
- * progress may still point at them: they go to a graveyard emptied at
- * transaction end.  Loading only reads (SPI in read-only mode), so the
+ * everything.  A model also caches names that DDL can change without
+ * touching its table: the schema-qualified table name, the qualified names
+ * of its column types and the schema of their operators.  So, like
+ * PostgreSQL's plan cache, it listens to syscache invalidations too: a
+ * change to a schema (ALTER SCHEMA RENAME) or a type the model names drops
+ * that model, any change to an operator drops every model.  No function
+ * name is cached (statements name pg_catalog and ignis functions only), so
+ * pg_proc needs no callback.
+ *
+ * Dropped entries are not freed at once, because a call in progress may
+ * still point at them: they go to a graveyard emptied at transaction end.  Loading only reads (SPI in read-only mode), so the
  * read path works on a hot standby.
  *-------------------------------------------------------------------------
  */
@@ -22,6 +30,7 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_ts_config.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -30,6 +39,9 @@
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "utils/array.h"
+#include "utils/guc.h"
+#include "utils/regproc.h"
+#include "utils/syscache.h"
 #include "utils/datum.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -60,6 +72,14 @@ bury_model(IgnisModel *model)
 	MemoryContextSwitchTo(old);
 }
 
+/* Remove an entry (during a hash_seq_search over the cache). */
+static void
+drop_entry(ModelCacheEntry *entry)
+{
+	bury_model(entry->model);
+	hash_search(model_cache, entry->name, HASH_REMOVE, NULL);
+}
+
 void
 ignis_cache_reset(void)
 {
@@ -70,10 +90,7 @@ ignis_cache_reset(void)
 		return;
 	hash_seq_init(&status, model_cache);
 	while ((entry = hash_seq_search(&status)) != NULL)
-	{
-		bury_model(entry->model);
-		hash_search(model_cache, entry->name, HASH_REMOVE, NULL);
-	}
+		drop_entry(entry);
 }
 
 static void
@@ -95,11 +112,43 @@ relcache_callback(Datum arg, Oid relid)
 	{
 		if (entry->model->relid == relid)
 		{
-			bury_model(entry->model);
-			hash_search(model_cache, entry->name, HASH_REMOVE, NULL);
+			drop_entry(entry);
 			/* the table changed (ANALYZE included): plans may be measured again */
 			plan_cache_new_generation();
 		}
+	}
+}
+
+/*
+ * A schema, type or operator changed.  hashvalue 0 means "all of them"
+ * (cache reset); operators are not tracked one by one because a model also
+ * depends on operators that do not exist yet (operator_schema).
+ */
+static void
+syscache_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	HASH_SEQ_STATUS status;
+	ModelCacheEntry *entry;
+
+	if (hashvalue == 0 || cacheid == OPEROID)
+	{
+		ignis_cache_reset();
+		return;
+	}
+	if (model_cache == NULL)
+		return;
+	hash_seq_init(&status, model_cache);
+	while ((entry = hash_seq_search(&status)) != NULL)
+	{
+		IgnisModel *model = entry->model;
+		int			i;
+
+		for (i = 0; i < model->ndeps; i++)
+			if (model->dep_cache[i] == cacheid && model->dep_hash[i] == hashvalue)
+			{
+				drop_entry(entry);
+				break;
+			}
 	}
 }
 
@@ -129,6 +178,9 @@ ignis_cache_init(void)
 	model_cache = hash_create("ignis model cache", 64, &ctl,
 							  HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(NAMESPACEOID, syscache_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(TYPEOID, syscache_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(OPEROID, syscache_callback, (Datum) 0);
 	RegisterXactCallback(xact_callback, NULL);
 }
 
@@ -306,6 +358,34 @@ settings_prop(IgnisModel *model, JNode *node, const char *path)
 	return idx;
 }
 
+/* Note that the model caches the name of a catalog row (syscache cacheid, oid). */
+static void
+model_depends_on(IgnisModel *model, int cacheid, Oid oid)
+{
+	uint32		hash;
+	int			i;
+
+	if (!OidIsValid(oid))
+		return;
+	hash = GetSysCacheHashValue1(cacheid, ObjectIdGetDatum(oid));
+	for (i = 0; i < model->ndeps; i++)
+		if (model->dep_cache[i] == cacheid && model->dep_hash[i] == hash)
+			return;
+	if (model->ndeps >= model->maxdeps)
+	{
+		model->maxdeps = Max(16, model->maxdeps * 2);
+		model->dep_cache = model->dep_cache
+			? repalloc(model->dep_cache, sizeof(int) * model->maxdeps)
+			: MemoryContextAlloc(model->cxt, sizeof(int) * model->maxdeps);
+		model->dep_hash = model->dep_hash
+			? repalloc(model->dep_hash, sizeof(uint32) * model->maxdeps)
+			: MemoryContextAlloc(model->cxt, sizeof(uint32) * model->maxdeps);
+	}
+	model->dep_cache[model->ndeps] = cacheid;
+	model->dep_hash[model->ndeps] = hash;
+	model->ndeps++;
+}
+
 static Oid
 get_typ_namespace_oid(Oid typid)
 {
@@ -320,16 +400,34 @@ get_typ_namespace_oid(Oid typid)
 	return nsp;
 }
 
+/*
+ * A type as describe_model and error messages show it, the same whatever
+ * the caller's search_path: built-in types (schema pg_catalog) by their SQL
+ * name as format_type prints them ("integer", "text[]", "character
+ * varying(20)"), every other type schema-qualified ("public.mood").
+ */
+char *
+ignis_type_display(Oid typid, int32 typmod)
+{
+	char	   *s = format_type_extended(typid, typmod,
+										 FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_FORCE_QUALIFY);
+
+	if (strncmp(s, "pg_catalog.", 11) == 0)
+		return s + 11;
+	return s;
+}
+
 /* The operator schema for comparisons on a type: its own schema if it
  * defines "=" for itself (citext), else pg_catalog. */
 static char *
-operator_schema(Oid basetypid)
+operator_schema(IgnisModel *model, Oid basetypid)
 {
 	Oid			nsp = get_typ_namespace_oid(basetypid);
 	char	   *nspname;
 
 	if (nsp == PG_CATALOG_NAMESPACE || !OidIsValid(nsp))
 		return "pg_catalog";
+	model_depends_on(model, NAMESPACEOID, nsp);
 	nspname = get_namespace_name(nsp);
 	if (OidIsValid(OpernameGetOprid(list_make2(makeString(nspname), makeString("=")),
 									basetypid, basetypid)))
@@ -337,8 +435,16 @@ operator_schema(Oid basetypid)
 	return "pg_catalog";
 }
 
+/* The model names the type (and its schema): DDL on either drops the model. */
 static void
-fill_type_info(IgnisProperty *prop)
+model_depends_on_type(IgnisModel *model, Oid typid)
+{
+	model_depends_on(model, TYPEOID, typid);
+	model_depends_on(model, NAMESPACEOID, get_typ_namespace_oid(typid));
+}
+
+static void
+fill_type_info(IgnisModel *model, IgnisProperty *prop)
 {
 	char		category;
 	bool		preferred;
@@ -346,7 +452,7 @@ fill_type_info(IgnisProperty *prop)
 
 	prop->basetypid = getBaseType(prop->typid);
 	prop->type_sql = format_type_extended(prop->typid, -1, FORMAT_TYPE_FORCE_QUALIFY);
-	prop->type_display = format_type_with_typemod(prop->typid, prop->typmod);
+	prop->type_display = ignis_type_display(prop->typid, prop->typmod);
 	prop->arraytypid = get_array_type(prop->typid);
 	if (!OidIsValid(prop->arraytypid))
 		prop->arraytypid = get_array_type(prop->basetypid);
@@ -369,7 +475,11 @@ fill_type_info(IgnisProperty *prop)
 		prop->kind = PROP_TEXT;
 	else
 		prop->kind = PROP_SCALAR;
-	prop->op_ns = operator_schema(prop->kind == PROP_ARRAY ? elem : prop->basetypid);
+	model_depends_on_type(model, prop->typid);
+	model_depends_on_type(model, prop->basetypid);
+	model_depends_on_type(model, prop->arraytypid);
+	model_depends_on_type(model, elem);
+	prop->op_ns = operator_schema(model, prop->kind == PROP_ARRAY ? elem : prop->basetypid);
 	prop->eq_op = psprintf("OPERATOR(%s.=)", quote_identifier(prop->op_ns));
 }
 
@@ -428,6 +538,7 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, MemoryContext cx
 	JNode	   *node;
 	bool		camel = naming && naming->type == JN_STRING &&
 		strcmp(naming->str, "camelCase") == 0;
+	int64		n;
 	int			i,
 				j;
 
@@ -464,6 +575,9 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, MemoryContext cx
 		char	   *nsp = get_namespace_name(RelationGetNamespace(rel));
 		char	   *relname = RelationGetRelationName(rel);
 
+		/* a renamed schema changes rel_sql without touching the table */
+		model_depends_on(model, NAMESPACEOID, RelationGetNamespace(rel));
+
 		model->rel_sql = psprintf("%s.%s", ignis_quote_ident(nsp), ignis_quote_ident(relname));
 		model->rel_display = quote_qualified_identifier(nsp, relname);
 	}
@@ -497,7 +611,7 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, MemoryContext cx
 			pname = camel ? ignis_camel_case(prop->column) : prop->column;
 		prop->name = pstrdup(pname);
 		prop->name_sql = ignis_quote_ident(prop->name);
-		fill_type_info(prop);
+		fill_type_info(model, prop);
 		for (j = 0; j < model->nprops; j++)
 			if (strcmp(model->props[j].name, prop->name) == 0)
 				ereport(ERROR,
@@ -569,6 +683,16 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, MemoryContext cx
 							prop->name, prop->type_display)));
 	}
 
+	/* page sizes (-1: not set) */
+	model->default_limit = -1;
+	model->default_include_limit = -1;
+	node = jnode_get(settings, "defaultLimit");
+	if (node && node->type == JN_NUMBER && jnode_is_integer(node, &n))
+		model->default_limit = (int) n;
+	node = jnode_get(settings, "defaultIncludeLimit");
+	if (node && node->type == JN_NUMBER && jnode_is_integer(node, &n))
+		model->default_include_limit = (int) n;
+
 	node = jnode_get(settings, "operationScope");
 	model->scope = SCOPE_READ_WRITE;
 	if (node && node->type == JN_STRING)
@@ -598,9 +722,66 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, MemoryContext cx
 			jnode_put(where, sd, jnode_new(JN_NULL));
 		model->default_filter = df;
 	}
+	model->default_has_setting = ignis_has_setting(model->default_filter);
+
+	/*
+	 * Full-text search configuration (settings.textSearchConfig, fixed at
+	 * registration; models of earlier releases use the database default)
+	 */
+	node = jnode_get(settings, "textSearchConfig");
+	{
+		char	   *cfg = node && node->type == JN_STRING ? node->str
+			: ignis_ts_config_name(GetConfigOptionByName("default_text_search_config", NULL, false),
+								   "default_text_search_config");
+		char	   *lit = quote_literal_cstr(cfg);
+		char	   *sql = psprintf("%s::pg_catalog.regconfig", lit);
+
+		for (i = 0; i < model->nprops; i++)
+			model->props[i].ts_config_sql = sql;
+	}
+
+	/* scope filter (scope.c): its where, AND-ed into every call */
+	node = jnode_get(settings, "scopeFilter");
+	if (node && node->type == JN_OBJECT)
+	{
+		JNode	   *where = jnode_get(node, "where");
+
+		if (where && where->type == JN_OBJECT && where->n > 0)
+			model->scope_where = jnode_copy(where);
+	}
 
 	MemoryContextSwitchTo(old);
 	return model;
+}
+
+/*
+ * A text search configuration's schema-qualified name (resolved once, so
+ * that later calls never depend on the search_path), or 42704.
+ */
+char *
+ignis_ts_config_name(const char *name, const char *path)
+{
+#if PG_VERSION_NUM >= 160000
+	Oid			cfg = get_ts_config_oid(stringToQualifiedNameList(name, NULL), true);
+#else
+	Oid			cfg = get_ts_config_oid(stringToQualifiedNameList(name), true);
+#endif
+	HeapTuple	tup;
+	Form_pg_ts_config form;
+	char	   *result;
+
+	if (!OidIsValid(cfg))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("ignis: text search configuration \"%s\" does not exist (%s)", name, path)));
+	tup = SearchSysCache1(TSCONFIGOID, ObjectIdGetDatum(cfg));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for text search configuration %u", cfg);
+	form = (Form_pg_ts_config) GETSTRUCT(tup);
+	result = quote_qualified_identifier(get_namespace_name(form->cfgnamespace),
+										NameStr(form->cfgname));
+	ReleaseSysCache(tup);
+	return result;
 }
 
 /* Read the relations declared on a model (ordered by name). */
@@ -613,9 +794,9 @@ load_relations(IgnisModel *model)
 	int			rc;
 
 	values[0] = CStringGetTextDatum(model->name);
-	rc = SPI_execute_with_args("SELECT name, type, target, fields, refs FROM ignis.relations"
+	rc = SPI_execute_with_args("SELECT name, type, target, fields, refs, strategy FROM ignis.relations"
 							   " WHERE model OPERATOR(pg_catalog.=) $1"
-							   " ORDER BY name COLLATE \"C\"",
+							   " ORDER BY name COLLATE pg_catalog.\"C\"",
 							   1, argtypes, values, NULL, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "ignis: reading ignis.relations failed: %s", SPI_result_code_string(rc));
@@ -648,6 +829,7 @@ load_relations(IgnisModel *model)
 		r->refs = palloc(sizeof(char *) * n);
 		for (k = 0; k < n && k < r->nkeys; k++)
 			r->refs[k] = TextDatumGetCString(elems[k]);
+		r->batched = strcmp(SPI_getvalue(tup, desc, 6), "batched") == 0;
 		MemoryContextSwitchTo(old);
 	}
 }

@@ -475,7 +475,7 @@ discover_models(Oid nspoid, const char *nspname, const DiscoverOptions *opts, Re
 
 	values[0] = ObjectIdGetDatum(nspoid);
 	spi_exec("SELECT c.oid, c.relname::pg_catalog.text, c.relispartition,"
-			 " (SELECT i.inhparent::pg_catalog.regclass::pg_catalog.text"
+			 " (SELECT i.inhparent"
 			 "    FROM pg_catalog.pg_inherits i"
 			 "   WHERE i.inhrelid OPERATOR(pg_catalog.=) c.oid LIMIT 1),"
 			 " (SELECT e.extname::pg_catalog.text"
@@ -485,14 +485,15 @@ discover_models(Oid nspoid, const char *nspname, const DiscoverOptions *opts, Re
 			 "     AND d.objid OPERATOR(pg_catalog.=) c.oid"
 			 "     AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass"
 			 "     AND d.deptype OPERATOR(pg_catalog.=) 'e' LIMIT 1),"
-			 " CASE c.relkind WHEN 'm' THEN true"
-			 "   WHEN 'v' THEN (pg_catalog.pg_relation_is_updatable(c.oid, true)"
+			 " CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'm' THEN true"
+			 "   WHEN c.relkind OPERATOR(pg_catalog.=) 'v'"
+			 "   THEN (pg_catalog.pg_relation_is_updatable(c.oid, true)"
 			 "                  OPERATOR(pg_catalog.&) 28) OPERATOR(pg_catalog.=) 0"
 			 "   ELSE false END"
 			 " FROM pg_catalog.pg_class c"
 			 " WHERE c.relnamespace OPERATOR(pg_catalog.=) $1"
 			 "   AND c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p,v,m,f}'::pg_catalog.\"char\"[])"
-			 " ORDER BY c.relname COLLATE \"C\"",
+			 " ORDER BY c.relname COLLATE pg_catalog.\"C\"",
 			 1, types, values);
 	tuptable = SPI_tuptable;
 	nrows = SPI_processed;
@@ -519,7 +520,7 @@ discover_models(Oid nspoid, const char *nspname, const DiscoverOptions *opts, Re
 		TupleDesc	td = tuptable->tupdesc;
 		bool		isnull;
 		DiscTable  *t = palloc0(sizeof(DiscTable));
-		char	   *parent;
+		Oid			parent;
 		char	   *extname;
 
 		t->relid = DatumGetObjectId(SPI_getbinval(tup, td, 1, &isnull));
@@ -527,14 +528,17 @@ discover_models(Oid nspoid, const char *nspname, const DiscoverOptions *opts, Re
 		t->display = quote_qualified_identifier(nspname, t->relname);
 		tables = lappend(tables, t);
 
-		parent = SPI_getvalue(tup, td, 4);
+		parent = DatumGetObjectId(SPI_getbinval(tup, td, 4, &isnull));
+		if (isnull)
+			parent = InvalidOid;
 		extname = SPI_getvalue(tup, td, 5);
 		if (in_skip_list(opts, t->relname))
 			report_skip(rep, t->display, "listed in options.skip");
 		else if (DatumGetBool(SPI_getbinval(tup, td, 3, &isnull)))
 			report_skip(rep, t->display,
 						psprintf("partition of %s (its partitioned table stands for it)",
-								 parent ? parent : "another table"));
+								 OidIsValid(parent) ? qualified_relname(parent)
+								 : "another table"));
 		else if (extname)
 			report_skip(rep, t->display,
 						psprintf("belongs to extension \"%s\"", extname));
@@ -815,7 +819,7 @@ discover_relations(Oid nspoid, const char *nspname, List *tables,
 			 " WHERE con.contype OPERATOR(pg_catalog.=) 'f'"
 			 "   AND con.conparentid OPERATOR(pg_catalog.=) 0"
 			 "   AND c.relnamespace OPERATOR(pg_catalog.=) $1"
-			 " ORDER BY c.relname COLLATE \"C\", con.conname COLLATE \"C\"",
+			 " ORDER BY c.relname COLLATE pg_catalog.\"C\", con.conname COLLATE pg_catalog.\"C\"",
 			 1, types, values);
 
 	for (row = 0; row < SPI_processed; row++)

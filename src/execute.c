@@ -7,36 +7,125 @@
 
 #include "executor/spi.h"
 #include "jit/jit.h"
+#include "nodes/params.h"
 #include "portability/instr_time.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
 
+/* The first column of the first row, copied out of SPI's memory. */
+static Datum
+first_value(bool *isnull)
+{
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	Oid			type = SPI_gettypeid(desc, 1);
+	Datum		result;
+	int16		typlen;
+	bool		typbyval;
+
+	result = SPI_getbinval(SPI_tuptable->vals[0], desc, 1, isnull);
+	if (!*isnull)
+	{
+		get_typlenbyval(type, &typlen, &typbyval);
+		result = SPI_datumTransfer(result, typbyval, typlen);
+	}
+	return result;
+}
+
 /*
- * Execute qb's statement (through the plan cache) and return the first
- * column of its single row, copied out of SPI's memory.  read_only
- * statements run on the caller's snapshot and write nothing, so they also
- * work on a hot standby.
+ * A write whose statement counted the rows it left outside the model's
+ * scope filter (column 2): any is an error, which undoes the write.
+ */
+static void
+check_scope(const char *model)
+{
+	bool		isnull;
+	Datum		outside = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+
+	if (!isnull && DatumGetInt64(outside) > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("ignis: " INT64_FORMAT " row(s) would be outside the scope filter of model \"%s\"",
+						DatumGetInt64(outside), model),
+				 errdetail("A scope filter holds for the rows a call writes as for the rows it reads."),
+				 errhint("Write rows that match settings.scopeFilter, e.g. with the session's tenant.")));
+}
+
+/* qb's parameter values as a ParamListInfo. */
+static ParamListInfo
+param_list(QueryBuilder *qb)
+{
+	ParamListInfo params = makeParamList(qb->nparams);
+	int			i;
+
+	for (i = 0; i < qb->nparams; i++)
+	{
+		ParamExternData *prm = &params->params[i];
+
+		prm->value = qb->values[i];
+		prm->isnull = qb->nulls[i] == 'n';
+		prm->pflags = PARAM_FLAG_CONST;
+		prm->ptype = qb->types[i];
+	}
+	return params;
+}
+
+/*
+ * Run the statement: through its cached plan, or unprepared.  Reads whose
+ * rows become the result stream them into `dest` (result.c).
+ */
+static int
+run_statement(QueryBuilder *qb, SPIPlanPtr plan, bool read_only, DestReceiver *dest)
+{
+	SPIExecuteOptions options;
+
+	if (dest == NULL)
+		return plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 0)
+			: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
+									qb->nulls, read_only, 0);
+	if (plan == NULL)
+	{
+		/* a one-off plan, freed with SPI's memory */
+		plan = SPI_prepare_cursor(qb->sql.data, qb->nparams, qb->types,
+								  CURSOR_OPT_PARALLEL_OK);
+		if (plan == NULL)
+			elog(ERROR, "ignis: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	}
+	memset(&options, 0, sizeof(options));
+	options.params = param_list(qb);
+	options.read_only = read_only;
+	options.dest = dest;
+	return SPI_execute_plan_extended(plan, &options);
+}
+
+/*
+ * Execute qb's statement (through the plan cache) and return its result:
+ * the first column of its single row, or the rows assembled into jsonb
+ * (qb->result), copied out of SPI's memory.  read_only statements run on
+ * the caller's snapshot and write nothing, so they also work on a hot
+ * standby.
  */
 Datum
 ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 {
-	SPIPlanPtr	plan;
+	MemoryContext caller = CurrentMemoryContext;
 	PlanHandle	handle;
 	instr_time	start;
 	int			rc;
-	Datum		result;
+	Datum		volatile result = (Datum) 0;
+	bool		jit_off = !ignis_allow_jit && jit_enabled;
+	DestReceiver *volatile dest = NULL;
 
 	/*
-	 * Every statement returns one row; no tuple count is passed because the
-	 * executor refuses parallel workers when one is.
+	 * No tuple count is passed because the executor refuses parallel
+	 * workers when one is.
 	 */
 	*isnull = true;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "ignis: SPI_connect failed");
 
-	plan_cache_get(&handle, qb->sql.data, qb->plan_class.data, qb->nparams, qb->types);
-	plan = handle.plan;
+	plan_cache_get(&handle, qb->sql.data, qb->plan_class.data, qb->nparams, qb->types,
+				   qb->no_cache);
 	if (handle.measuring)
 		INSTR_TIME_SET_CURRENT(start);
 
@@ -46,54 +135,48 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 	 * of JSON do not profit from JIT: unless ignis.jit allows it, plans are
 	 * made with JIT disabled.  The planner reads jit_enabled directly; it is
 	 * switched off around the call and restored on return and on error
-	 * (cheaper than a GUC nest level on every call).
+	 * (cheaper than a GUC nest level on every call).  The cache entry is
+	 * pinned while it runs: an ignis call nested inside this statement (a
+	 * trigger, a function) may evict or reset entries, and a pinned plan is
+	 * freed only when released.
 	 */
-	if (!ignis_allow_jit && jit_enabled)
+	PG_TRY();
 	{
-		jit_enabled = false;
-		PG_TRY();
-		{
-			rc = plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 0)
-				: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
-										qb->nulls, read_only, 0);
-		}
-		PG_FINALLY();
-		{
+		if (jit_off)
+			jit_enabled = false;
+		if (qb->result != RESULT_DATUM)
+			dest = result_receiver_create(qb->result, qb->range_offset, qb->range_label,
+										  handle.shape, handle.shape_cxt, caller);
+		rc = run_statement(qb, handle.plan, read_only, dest);
+		if (jit_off)
 			jit_enabled = true;
-		}
-		PG_END_TRY();
-	}
-	else
-		rc = plan ? SPI_execute_plan(plan, qb->values, qb->nulls, read_only, 0)
-			: SPI_execute_with_args(qb->sql.data, qb->nparams, qb->types, qb->values,
-									qb->nulls, read_only, 0);
-	if (handle.measuring)
-	{
-		instr_time	elapsed;
-
-		INSTR_TIME_SET_CURRENT(elapsed);
-		INSTR_TIME_SUBTRACT(elapsed, start);
-		plan_cache_report(&handle, INSTR_TIME_GET_MICROSEC(elapsed));
-	}
-	if (rc < 0)
-		elog(ERROR, "ignis: executing the statement failed: %s", SPI_result_code_string(rc));
-
-	/* set only after PG_TRY: a value live across its setjmp may be clobbered */
-	result = (Datum) 0;
-	if (SPI_processed > 0 && SPI_tuptable != NULL)
-	{
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		Oid			type = SPI_gettypeid(desc, 1);
-		int16		typlen;
-		bool		typbyval;
-
-		result = SPI_getbinval(SPI_tuptable->vals[0], desc, 1, isnull);
-		if (!*isnull)
+		if (handle.measuring)
 		{
-			get_typlenbyval(type, &typlen, &typbyval);
-			result = SPI_datumTransfer(result, typbyval, typlen);
+			instr_time	elapsed;
+
+			INSTR_TIME_SET_CURRENT(elapsed);
+			INSTR_TIME_SUBTRACT(elapsed, start);
+			plan_cache_report(&handle, INSTR_TIME_GET_MICROSEC(elapsed));
+		}
+		if (rc < 0)
+			elog(ERROR, "ignis: executing the statement failed: %s",
+				 SPI_result_code_string(rc));
+		if (dest)
+			result = result_receiver_finish(dest, isnull);
+		else if (SPI_processed > 0 && SPI_tuptable != NULL)
+		{
+			result = first_value(isnull);
+			if (qb->scope_checked)
+				check_scope(qb->scope_checked);
 		}
 	}
+	PG_FINALLY();
+	{
+		if (jit_off)
+			jit_enabled = true;
+		plan_cache_release(&handle);
+	}
+	PG_END_TRY();
 	SPI_finish();
 	return result;
 }

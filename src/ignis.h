@@ -9,10 +9,14 @@
  *					 cached per backend, dropped by invalidation callbacks
  *	 catalog_api.c	 register_model / register_relation / describe_model ...
  *	 filter.c		 filter object parse + validation + default-filter merge
- *	 where.c		 where object -> SQL boolean expression with $n parameters
+ *	 convert.c		 where operands: JSON scalars through the type's input
+ *					 function, JSON paths split into components
+ *	 where_parse.c	 where object -> validated WhereExpr tree (where.h)
+ *	 where_emit.c	 WhereExpr -> SQL boolean expression with $n parameters
  *	 select.c		 a parsed filter -> one SELECT statement building jsonb
  *	 plan_cache.c	 SPI_prepare + SPI_keepplan cache keyed by statement text
- *	 execute.c		 run a built statement through SPI, return one datum
+ *	 execute.c		 run a built statement through SPI
+ *	 result.c		 the statement's rows -> the jsonb the API returns
  *	 read_api.c		 the SQL-callable read functions
  *-------------------------------------------------------------------------
  */
@@ -24,6 +28,7 @@
 #include "access/attnum.h"
 #include "fmgr.h"
 #include "executor/spi.h"
+#include "tcop/dest.h"
 #include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
@@ -34,9 +39,15 @@
  * ---------------------------------------------------------------------------
  */
 extern int	ignis_default_limit;
+extern int	ignis_default_include_limit;
 extern int	ignis_plan_cache_size;
 extern int	ignis_plan_mode;
+extern int	ignis_plan_cache_memory;
+extern int	ignis_malloc_retain;
 extern int	ignis_max_where_depth;
+extern int	ignis_max_json_path_length;
+extern int	ignis_max_where_conditions;
+extern int	ignis_max_update_paths;
 extern int	ignis_count_exact_threshold;
 extern bool ignis_allow_jit;
 
@@ -46,6 +57,7 @@ extern bool ignis_allow_jit;
 #define IGNIS_PLAN_NONE		3	/* no caching: prepare, run, free */
 
 #define IGNIS_MAX_INCLUDE_DEPTH 16
+#define IGNIS_MAX_ORDER_ITEMS	64	/* items of filter.order */
 
 /* ---------------------------------------------------------------------------
  * JSON argument trees (json_tree.c)
@@ -80,6 +92,9 @@ extern JNode *jnode_string(const char *s);
 extern JNode *jnode_object(int capacity);
 extern JNode *jnode_array(int capacity);
 extern void jnode_put(JNode *obj, const char *key, JNode *value);
+extern void jnode_add(JNode *obj, const char *key, JNode *value);
+extern int *jnode_key_order(const JNode *obj);
+extern JNode *jnode_get_ordered(const JNode *obj, const int *order, const char *key);
 extern void jnode_append(JNode *arr, JNode *value);
 extern JNode *jnode_copy(const JNode *node);
 extern void jnode_to_json(StringInfo buf, const JNode *node);
@@ -126,12 +141,14 @@ typedef struct IgnisProperty
 	Oid			arraytypid;		/* array type of typid (for IN lists), or 0 */
 	char	   *type_sql;		/* qualified type name without typmod */
 	char	   *arraytype_sql;	/* qualified name of arraytypid */
-	char	   *type_display;	/* format_type(typid, typmod) for describe */
+	char	   *type_display;	/* ignis_type_display(typid, typmod) */
 	char	   *eq_op;			/* "OPERATOR(schema.=)" etc. for this type */
 	char	   *op_ns;			/* schema holding this type's operators */
 	bool		hidden;
 	bool		generated;		/* generated column (not writable) */
 	bool		skewed;			/* statistics show dominant values (plan_cache.c) */
+	char		to_jsonb_in_sql;	/* result.c can't convert it: 0 unknown, 1 no, 2 yes */
+	const char *ts_config_sql;	/* the model's text search configuration, as a constant */
 	int			ncommon;		/* the dominant values (frequency >= 10%) */
 	Datum	   *common;
 	char	   *name_sql;		/* quoted property name (column alias) */
@@ -148,6 +165,7 @@ typedef struct IgnisRelationDef
 	int			nkeys;
 	char	  **fields;			/* property names on the source model */
 	char	  **refs;			/* property names on the target model */
+	bool		batched;		/* strategy "batched" (select.c), else correlated */
 } IgnisRelationDef;
 
 typedef enum OperationScope
@@ -167,11 +185,19 @@ typedef struct IgnisModel
 	IgnisProperty *props;
 	int			pk;				/* index into props, or -1 */
 	int			soft_delete;	/* index into props, or -1 */
+	JNode	   *scope_where;	/* settings.scopeFilter.where, or NULL (scope.c) */
+	bool		default_has_setting;	/* default filter has $setting operands */
+	int			default_limit;	/* settings.defaultLimit, or -1 */
+	int			default_include_limit;	/* settings.defaultIncludeLimit, or -1 */
 	OperationScope scope;
 	JNode	   *settings;		/* normalised settings as stored */
 	JNode	   *default_filter; /* effective default filter (D16), or NULL */
 	int			nrels;
 	IgnisRelationDef *rels;
+	int			ndeps;			/* catalog rows whose names the model caches: */
+	int			maxdeps;
+	int		   *dep_cache;		/* syscache id (NAMESPACEOID, TYPEOID) */
+	uint32	   *dep_hash;		/* and the row's hash value in it */
 	MemoryContext cxt;			/* owns everything above */
 } IgnisModel;
 
@@ -183,15 +209,27 @@ extern int	ignis_model_find_prop(IgnisModel *model, const char *name);
 extern int	ignis_prop_or_error(IgnisModel *model, const char *name, const char *path);
 extern IgnisRelationDef *ignis_model_find_rel(IgnisModel *model, const char *name);
 extern void ignis_cache_reset(void);
+extern char *ignis_ts_config_name(const char *name, const char *path);
 extern void ignis_cache_init(void);
 extern char *ignis_camel_case(const char *column);
+extern char *ignis_type_display(Oid typid, int32 typmod);
 extern const char *ignis_scope_name(OperationScope scope);
 extern const char *ignis_prop_names_hint(IgnisModel *model);
 
 /* ---------------------------------------------------------------------------
- * Statement building (where.c, select.c)
+ * Statement building (convert.c, where_parse.c, where_emit.c, select.c)
  * ---------------------------------------------------------------------------
  */
+/* What a statement returns, and so how its result becomes the API's jsonb. */
+typedef enum ResultKind
+{
+	RESULT_DATUM,				/* one row, one column: the value itself */
+	RESULT_ARRAY,				/* rows -> [objects] */
+	RESULT_OBJECT,				/* at most one row -> object, or JSON null */
+	RESULT_RANGE				/* total, present flag, row columns ->
+								 * {"data": [...], "range": {...}} */
+} ResultKind;
+
 typedef struct QueryBuilder
 {
 	StringInfoData sql;
@@ -204,6 +242,13 @@ typedef struct QueryBuilder
 	int			next_alias;
 	StringInfoData plan_class;	/* per skewed comparison: common or rare value */
 	bool		single_row;		/* no row means JSON null (find_one, find_by_id) */
+	bool		no_cache;		/* text grows with the data: run it unprepared */
+	bool		batching;		/* select.c: the page carries batched includes' keys */
+	bool		check_scope;	/* writes: RETURNING checks the scope filter */
+	const char *scope_checked;	/* model whose scope column 2 checks, or NULL */
+	ResultKind	result;
+	int64		range_offset;	/* RESULT_RANGE: range.start */
+	const char *range_label;	/* RESULT_RANGE: range.countStrategy, or NULL */
 } QueryBuilder;
 
 extern void qb_init(QueryBuilder *qb);
@@ -260,6 +305,7 @@ typedef struct ParsedFilter
 	bool		use_planned_total;	/* range total given, not counted */
 	int64		planned_total;
 	const char *count_label;	/* range.countStrategy to report, or NULL */
+	const char *lock_clause;	/* " FOR UPDATE OF t0 ..." (options.lock), or NULL */
 } ParsedFilter;
 
 struct IncludeSpec
@@ -267,6 +313,7 @@ struct IncludeSpec
 	IgnisRelationDef *rel;
 	IgnisModel *target;
 	ParsedFilter *scope;
+	bool		batched;		/* the relation's strategy, or the include's */
 };
 
 typedef enum FilterUse
@@ -289,24 +336,58 @@ extern void select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_rang
 							  bool single);
 extern void select_build_count(QueryBuilder *qb, IgnisModel *model, WhereExpr *where,
 							   bool exists);
+extern char *select_as_jsonb(QueryBuilder *qb);
 extern void select_build_rows_of(QueryBuilder *qb, IgnisModel *model, WhereExpr *where);
+
+/* ---------------------------------------------------------------------------
+ * Scope filters and $setting operands (scope.c)
+ * ---------------------------------------------------------------------------
+ */
+extern bool ignis_scope_unrestricted;
+extern bool ignis_has_setting(const JNode *node);
+extern JNode *ignis_resolve_settings(const JNode *node, const char *model, const char *what,
+									 bool validate);
+extern JNode *ignis_default_filter(IgnisModel *model);
+extern JNode *ignis_scope_where(IgnisModel *model);
+extern JNode *ignis_scope_and(IgnisModel *model, JNode *where);
+extern void ignis_scope_option(JNode *value);
+
+/* ---------------------------------------------------------------------------
+ * Results (result.c)
+ * ---------------------------------------------------------------------------
+ */
+typedef struct ResultLayout ResultLayout;
+
+extern bool result_needs_sql(Oid typid);
+extern ResultLayout *result_layout_build(TupleDesc desc, int first, MemoryContext cxt);
+extern bool result_layout_matches(ResultLayout *shape, TupleDesc desc);
+extern JsonbValue *result_push_row(JsonbParseState **ps, ResultLayout *layout, int first,
+									Datum *values, bool *nulls);
+extern DestReceiver *result_receiver_create(ResultKind kind, int64 offset, const char *label,
+											ResultLayout **cached, MemoryContext cache_cxt,
+											MemoryContext into);
+extern Datum result_receiver_finish(DestReceiver *self, bool *isnull);
 
 /* ---------------------------------------------------------------------------
  * Plan cache and execution (plan_cache.c, execute.c)
  * ---------------------------------------------------------------------------
  */
+typedef struct PlanSlot PlanSlot;
+
 typedef struct PlanHandle
 {
 	SPIPlanPtr	plan;			/* NULL: not cached, run unprepared */
-	uint64		key;
-	const char *sql;
-	int			slot;
+	PlanSlot   *entry;			/* the pinned cache entry, or NULL */
+	int			which;			/* which of the entry's plans */
 	bool		measuring;		/* report the run's time (plan_cache_report) */
+	ResultLayout **shape;		/* the entry's result conversion, or NULL */
+	MemoryContext shape_cxt;	/* where to keep a new one */
 } PlanHandle;
 
 extern void plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class,
-						   int nargs, Oid *argtypes);
+						   int nargs, Oid *argtypes, bool no_cache);
 extern void plan_cache_report(PlanHandle *handle, double elapsed_us);
+extern void plan_cache_release(PlanHandle *handle);
 extern void plan_cache_new_generation(void);
 extern int64 ignis_planned_rows(QueryBuilder *qb);
 extern void plan_cache_reset(void);
@@ -347,13 +428,25 @@ typedef struct IgnisOptions
 	int			log_level;		/* elevel */
 	int			count_strategy; /* COUNT_* */
 	bool		count_strategy_given;
+	int			lock;			/* 0, or LOCK_UPDATE .. LOCK_KEY_SHARE */
+	int			lock_wait;		/* LOCK_WAIT_* */
 } IgnisOptions;
+
+#define LOCK_UPDATE			1
+#define LOCK_NO_KEY_UPDATE	2
+#define LOCK_SHARE			3
+#define LOCK_KEY_SHARE		4
+#define LOCK_WAIT_BLOCK		0
+#define LOCK_WAIT_SKIP		1
+#define LOCK_WAIT_NOWAIT	2
 
 #define COUNT_EXACT		0
 #define COUNT_PLANNED	1
 #define COUNT_ESTIMATED 2
 
 extern void options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out);
+extern char *options_lock_clause(IgnisOptions *opts);
+extern void options_check_lock(IgnisOptions *opts, const char *fname);
 extern void options_log(IgnisOptions *opts, const char *fname, IgnisModel *model,
 						QueryBuilder *qb);
 extern void ignis_check_scope(IgnisModel *model, IgnisOp op, const char *opname);

@@ -6,6 +6,8 @@
  */
 #include "ignis.h"
 
+#include "access/xact.h"
+
 /*
  * Where each option key is accepted: one character per IgnisOp, in enum
  * order (find, find_one, find_by_id, count, exists_with, build_query,
@@ -28,11 +30,19 @@ static const OptionRule option_rules[] = {
 	{"shouldHardDelete", "nnnnnnnnnnyynn"},
 	{"isStrict", "nnynnnnnnnnnnn"},
 	{"countStrategy", "ynnyninnnnnnnn"},
+	{"lock", "yyynnynnnnnnnn"},
+	{"scope", "yyyyyyyyyyyyyy"},
 };
 
 static const char *const option_names[] = {
 	"shouldSkipDefaultFilter", "log", "shouldReturn", "shouldQueryRange", "force",
-	"shouldHardDelete", "isStrict", "countStrategy"
+	"shouldHardDelete", "isStrict", "countStrategy", "lock", "scope"
+};
+
+/* options.lock.strength, and the SQL each one means (indexes: LOCK_*) */
+static const char *const lock_strengths[] = {"update", "noKeyUpdate", "share", "keyShare"};
+static const char *const lock_clauses[] = {
+	"FOR UPDATE", "FOR NO KEY UPDATE", "FOR SHARE", "FOR KEY SHARE"
 };
 
 static const char *const log_levels[] = {
@@ -96,6 +106,138 @@ parse_log(JNode *v, IgnisOptions *out)
 	}
 }
 
+static bool
+lock_flag(JNode *obj, const char *key, const char *path)
+{
+	JNode	   *v = jnode_get(obj, key);
+
+	if (v == NULL || v->type == JN_NULL)
+		return false;
+	if (v->type != JN_BOOL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s must be a boolean, not %s", errpath_with_key(path, key),
+						jnode_type_name(v))));
+	return v->b;
+}
+
+static void
+lock_keys(JNode *obj, const char *path, const char *const *keys, int nkeys, const char *hint)
+{
+	int			i,
+				k;
+
+	for (i = 0; i < obj->n; i++)
+	{
+		bool		known = false;
+
+		for (k = 0; k < nkeys; k++)
+			if (strcmp(obj->keys[i], keys[k]) == 0)
+				known = true;
+		if (!known)
+		{
+			const char *best = closest_match(obj->keys[i], keys, nkeys);
+
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: unknown key at %s", errpath_with_key(path, obj->keys[i])),
+					 best ? errhint("Did you mean \"%s\"?", best) : errhint("%s", hint)));
+		}
+	}
+}
+
+/*
+ * options.lock (beyond the spec, as Ignis' 2026 repositories have it):
+ * {"strength": "update" | "noKeyUpdate" | "share" | "keyShare",
+ *  "skipLocked": bool, "noWait": bool}, the two flags also accepted under
+ * "config" as Ignis writes them.
+ */
+static void
+parse_lock(JNode *v, IgnisOptions *out)
+{
+	static const char *const keys[] = {"strength", "skipLocked", "noWait", "config"};
+	static const char *const config_keys[] = {"skipLocked", "noWait"};
+	JNode	   *strength;
+	JNode	   *config;
+	bool		skip_locked;
+	bool		no_wait;
+	int			i;
+
+	if (v->type != JN_OBJECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: options.lock must be an object, not %s", jnode_type_name(v)),
+				 errhint("For example {\"strength\": \"update\", \"skipLocked\": true}.")));
+	lock_keys(v, "options.lock", keys, lengthof(keys),
+			  "options.lock takes strength, skipLocked, noWait and config.");
+	strength = jnode_get(v, "strength");
+	if (strength == NULL || strength->type != JN_STRING)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: options.lock.strength must be \"update\", \"noKeyUpdate\", \"share\" or \"keyShare\"")));
+	out->lock = 0;
+	for (i = 0; i < (int) lengthof(lock_strengths); i++)
+		if (strcmp(strength->str, lock_strengths[i]) == 0)
+			out->lock = i + 1;
+	if (out->lock == 0)
+	{
+		const char *best = closest_match(strength->str, lock_strengths, lengthof(lock_strengths));
+
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: unknown lock strength \"%s\" at options.lock.strength", strength->str),
+				 best ? errhint("Did you mean \"%s\"?", best)
+				 : errhint("Strengths: update, noKeyUpdate, share, keyShare.")));
+	}
+	skip_locked = lock_flag(v, "skipLocked", "options.lock");
+	no_wait = lock_flag(v, "noWait", "options.lock");
+	config = jnode_get(v, "config");
+	if (config && config->type != JN_NULL)
+	{
+		if (config->type != JN_OBJECT)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: options.lock.config must be an object, not %s",
+							jnode_type_name(config))));
+		lock_keys(config, "options.lock.config", config_keys, lengthof(config_keys),
+				  "options.lock.config takes skipLocked and noWait.");
+		skip_locked |= lock_flag(config, "skipLocked", "options.lock.config");
+		no_wait |= lock_flag(config, "noWait", "options.lock.config");
+	}
+	if (skip_locked && no_wait)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: options.lock cannot both skip locked rows and not wait"),
+				 errhint("Choose skipLocked (take the rows that are free) or noWait (fail at once).")));
+	out->lock_wait = skip_locked ? LOCK_WAIT_SKIP : no_wait ? LOCK_WAIT_NOWAIT : LOCK_WAIT_BLOCK;
+}
+
+/* The locking clause of options.lock for the model's rows (alias t0), or NULL. */
+char *
+options_lock_clause(IgnisOptions *opts)
+{
+	if (opts->lock == 0)
+		return NULL;
+	return psprintf(" %s OF t0%s", lock_clauses[opts->lock - 1],
+					opts->lock_wait == LOCK_WAIT_SKIP ? " SKIP LOCKED" :
+					opts->lock_wait == LOCK_WAIT_NOWAIT ? " NOWAIT" : "");
+}
+
+/*
+ * A locking read needs a transaction block: outside one the lock would end
+ * with the statement, before the caller could act on the rows (Ignis
+ * refuses it the same way).
+ */
+void
+options_check_lock(IgnisOptions *opts, const char *fname)
+{
+	if (opts->lock != 0 && !IsTransactionBlock())
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_ACTIVE_SQL_TRANSACTION),
+				 errmsg("ignis: options.lock of %s requires a transaction block", fname),
+				 errhint("Run the call between BEGIN and COMMIT: the rows stay locked until the transaction ends.")));
+}
+
 void
 options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 {
@@ -105,6 +247,7 @@ options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 
 	memset(out, 0, sizeof(IgnisOptions));
 	out->should_return = true;
+	ignis_scope_unrestricted = false;	/* until options.scope grants it */
 
 	for (i = 0; i < opts->n; i++)
 	{
@@ -128,7 +271,7 @@ options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("ignis: unknown option %s", errpath_with_key("options", key)),
 					 best ? errhint("Did you mean \"%s\"?", best)
-					 : errhint("Options: shouldSkipDefaultFilter, log, shouldReturn, shouldQueryRange, force, shouldHardDelete, isStrict, countStrategy.")));
+					 : errhint("Options: shouldSkipDefaultFilter, log, shouldReturn, shouldQueryRange, force, shouldHardDelete, isStrict, countStrategy, lock, scope.")));
 		}
 		if (rule->where[op] == 'n')
 			ereport(ERROR,
@@ -139,6 +282,16 @@ options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 		if (strcmp(key, "log") == 0)
 		{
 			parse_log(v, out);
+			continue;
+		}
+		if (strcmp(key, "lock") == 0)
+		{
+			parse_lock(v, out);
+			continue;
+		}
+		if (strcmp(key, "scope") == 0)
+		{
+			ignis_scope_option(v);
 			continue;
 		}
 		if (strcmp(key, "countStrategy") == 0)

@@ -1,63 +1,94 @@
 /*-------------------------------------------------------------------------
  * plan_cache.c
- *	  Per-backend cache of prepared statements, keyed by statement text.
+ *	  Per-backend cache of prepared statements, keyed by statement text
+ *	  (and parameter types).
  *
  * The statement text depends only on the shape of a call (values are
  * parameters), so steady-state traffic hits a small set of entries.  Plans
  * are SPI_prepare'd and SPI_keepplan'ed; PostgreSQL's own plan cache
- * invalidation replans them after DDL on the tables they read.  The cache
- * is bounded (ignis.plan_cache_size) with least-recently-used eviction.
+ * invalidation replans them after DDL on the objects they use.  The cache
+ * is bounded by entries (ignis.plan_cache_size) and by memory
+ * (ignis.plan_cache_memory), with least-recently-used eviction; statements
+ * whose text grows with the data (create_all of rows with differing keys)
+ * are never cached.
  *
- * Generic plans: a prepared statement may switch to a generic plan after
- * five executions, which is a trap on skewed columns.  ignis.plan_mode
- * chooses: "auto" lets PostgreSQL decide (honouring plan_cache_mode), but a
- * statement comparing a column that has dominant values (catalog.c) is
- * cached once per class of value (one of the dominant values, or another),
- * so the plan PostgreSQL settles on for the common value never serves a
- * rare one;
- * "force_custom_plan" replans with the actual values every time (parse and
- * analysis are still cached), "force_generic_plan" plans once, and "off"
- * disables caching altogether.
+ * A cache hit should not plan again.  PostgreSQL's own choice between a
+ * generic and a per-call (custom) plan keeps re-planning a page query: a
+ * generic plan costs LIMIT $n as a tenth of the table, so it never looks
+ * cheaper than the custom plans.  In "auto" mode each entry therefore
+ * keeps a generic plan and a per-call plan, times a few runs of each and
+ * settles on the faster one, counting planning time; the generic plan wins
+ * ties.  Statements comparing a column with dominant values (catalog.c)
+ * are cached once per class of value, so the plan chosen for a common
+ * value never serves a rare one.  "force_custom_plan" plans every call,
+ * "force_generic_plan" plans once, and "off" disables caching.
+ *
+ * Entries in use are pinned: an ignis call nested in a running statement
+ * (a trigger, a function) may evict entries or reset the cache, and a
+ * pinned entry is freed only when its last user releases it.
  *-------------------------------------------------------------------------
  */
 #include "ignis.h"
 
 #include "common/hashfn.h"
 #include "executor/spi.h"
+#include "executor/spi_priv.h"
 #include "lib/ilist.h"
 #include "nodes/parsenodes.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
+#include "utils/plancache.h"
 
-/* Timed runs of each plan before a skewed-class entry settles on one. */
+/* Timed runs of each plan before an entry settles on one. */
 #define TRIALS 3
 
-typedef struct PlanEntry
+/* The per-call plan is chosen only when it is clearly faster. */
+#define CUSTOM_MARGIN 1.1
+
+struct PlanSlot
 {
-	uint64		key;			/* hash of mode + value class + statement text */
+	uint64		key;			/* hash of mode + value class + statement text
+								 * + parameter types */
 	char	   *sql;			/* the text, compared on every hit */
 	char	   *plan_class;		/* value classes of skewed comparisons */
 	int			mode;
-	SPIPlanPtr	plans[2];		/* [0] the plan; [1] skewed class: custom-only */
+	int			nargs;			/* parameter types, also compared on every */
+	Oid		   *argtypes;		/* hit: a type dropped and created again has
+								 * the same name in the text, not the same oid */
+	SPIPlanPtr	plans[2];		/* [0] generic (or the mode's only plan), [1] per call */
 	int			choice;			/* plan in use, or -1 while measuring both */
+	bool		warm[2];		/* first run done (not timed: it builds the plan) */
 	int			runs[2];		/* timed executions so far */
 	double		elapsed[2];		/* their total, microseconds */
 	double		slowest[2];		/* the slowest of them */
 	uint64		generation;		/* statistics generation the choice was made in */
+	int			pins;			/* executions under way */
+	bool		dead;			/* dropped while pinned: free on release */
+	Size		bytes;			/* memory of the plans when last released */
+	ResultLayout *shape;			/* result conversion (result.c), or NULL */
+	MemoryContext cxt;			/* owns this struct, the texts and the shape */
 	dlist_node	lru;
-} PlanEntry;
+};
+
+typedef struct PlanHashEntry
+{
+	uint64		key;
+	PlanSlot   *slot;
+} PlanHashEntry;
 
 static HTAB *plan_cache = NULL;
 static dlist_head plan_lru = DLIST_STATIC_INIT(plan_lru);
 static MemoryContext plan_cache_cxt = NULL;
+static Size plan_cache_bytes = 0;
 static uint64 stat_hits = 0;
 static uint64 stat_misses = 0;
 static uint64 stat_evictions = 0;
 static uint64 stat_uncached = 0;
 static uint64 stat_skew_entries = 0;	/* statements prepared per value class */
-static uint64 stat_adaptive_custom = 0; /* classes that settled on custom plans */
+static uint64 stat_custom = 0;	/* entries that settled on per-call plans */
+static uint64 stat_skew_custom = 0; /* of which value classes of skewed columns */
 static uint64 plan_generation = 1;	/* bumped when a model (its statistics) reloads */
 
 static void
@@ -69,30 +100,78 @@ plan_cache_create(void)
 										   ALLOCSET_DEFAULT_SIZES);
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(uint64);
-	ctl.entrysize = sizeof(PlanEntry);
+	ctl.entrysize = sizeof(PlanHashEntry);
 	ctl.hcxt = plan_cache_cxt;
 	plan_cache = hash_create("ignis plan cache", 256, &ctl,
 							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	dlist_init(&plan_lru);
+	plan_cache_bytes = 0;
+}
+
+/* Memory held by a kept plan: its sources, their query trees, a generic plan. */
+static Size
+plan_bytes(SPIPlanPtr plan)
+{
+	Size		n = 0;
+	ListCell   *lc;
+
+	if (plan == NULL)
+		return 0;
+	n += MemoryContextMemAllocated(plan->plancxt, true);
+	foreach(lc, plan->plancache_list)
+	{
+		CachedPlanSource *ps = lfirst(lc);
+
+		n += MemoryContextMemAllocated(ps->context, true);
+		if (ps->gplan)
+			n += MemoryContextMemAllocated(ps->gplan->context, true);
+	}
+	return n;
 }
 
 static void
-drop_entry(PlanEntry *entry)
+free_slot(PlanSlot *slot)
 {
-	dlist_delete(&entry->lru);
-	SPI_freeplan(entry->plans[0]);
-	if (entry->plans[1])
-		SPI_freeplan(entry->plans[1]);
-	pfree(entry->sql);
-	pfree(entry->plan_class);
-	hash_search(plan_cache, &entry->key, HASH_REMOVE, NULL);
+	if (slot->plans[0])
+		SPI_freeplan(slot->plans[0]);
+	if (slot->plans[1])
+		SPI_freeplan(slot->plans[1]);
+	MemoryContextDelete(slot->cxt);
+}
+
+/* Take an entry out of the cache; free it now, or when its last user releases it. */
+static void
+drop_slot(PlanSlot *slot)
+{
+	dlist_delete(&slot->lru);
+	hash_search(plan_cache, &slot->key, HASH_REMOVE, NULL);
+	plan_cache_bytes -= slot->bytes;
+	slot->bytes = 0;
+	if (slot->pins > 0)
+		slot->dead = true;
+	else
+		free_slot(slot);
+}
+
+static void
+evict_over_limits(void)
+{
+	Size		limit = (Size) ignis_plan_cache_memory * 1024;
+
+	while (!dlist_is_empty(&plan_lru) &&
+		   (hash_get_num_entries(plan_cache) > ignis_plan_cache_size ||
+			plan_cache_bytes > limit))
+	{
+		drop_slot(dlist_container(PlanSlot, lru, dlist_head_node(&plan_lru)));
+		stat_evictions++;
+	}
 }
 
 void
 plan_cache_reset(void)
 {
 	while (plan_cache && !dlist_is_empty(&plan_lru))
-		drop_entry(dlist_container(PlanEntry, lru, dlist_head_node(&plan_lru)));
+		drop_slot(dlist_container(PlanSlot, lru, dlist_head_node(&plan_lru)));
 }
 
 /*
@@ -126,39 +205,80 @@ prepare_kept(const char *sql, int nargs, Oid *argtypes, int options)
 	return plan;
 }
 
-/* Statistics changed (a model was reloaded): skewed classes measure again. */
+/* Statistics changed (a model was reloaded): entries measure again. */
 void
 plan_cache_new_generation(void)
 {
 	plan_generation++;
 }
 
+static void
+start_measuring(PlanSlot *slot)
+{
+	slot->choice = -1;
+	memset(slot->warm, 0, sizeof(slot->warm));
+	memset(slot->runs, 0, sizeof(slot->runs));
+	memset(slot->elapsed, 0, sizeof(slot->elapsed));
+	memset(slot->slowest, 0, sizeof(slot->slowest));
+	slot->generation = plan_generation;
+}
+
+/* A new entry; its first plan is prepared before anything is allocated. */
+static PlanSlot *
+new_slot(uint64 key, const char *sql, const char *plan_class, int mode, int nargs,
+		 Oid *argtypes)
+{
+	bool		measure = mode == IGNIS_PLAN_AUTO && nargs > 0;
+	SPIPlanPtr	first;
+	MemoryContext cxt;
+	PlanSlot   *slot;
+	PlanHashEntry *he;
+	bool		found;
+
+	/* measuring starts with the per-call plan: planned for the values at hand */
+	first = prepare_kept(sql, nargs, argtypes,
+						 cursor_options(measure ? IGNIS_PLAN_CUSTOM : mode));
+	cxt = AllocSetContextCreate(plan_cache_cxt, "ignis plan entry", ALLOCSET_SMALL_SIZES);
+	slot = MemoryContextAllocZero(cxt, sizeof(PlanSlot));
+	slot->cxt = cxt;
+	slot->key = key;
+	slot->sql = MemoryContextStrdup(cxt, sql);
+	slot->plan_class = MemoryContextStrdup(cxt, plan_class);
+	slot->mode = mode;
+	slot->nargs = nargs;
+	slot->argtypes = MemoryContextAlloc(cxt, sizeof(Oid) * Max(nargs, 1));
+	memcpy(slot->argtypes, argtypes, sizeof(Oid) * nargs);
+	if (measure)
+	{
+		slot->plans[1] = first;
+		start_measuring(slot);
+	}
+	else
+		slot->plans[0] = first;
+
+	he = hash_search(plan_cache, &key, HASH_ENTER, &found);
+	he->slot = slot;
+	dlist_push_tail(&plan_lru, &slot->lru);
+	return slot;
+}
+
 /*
- * The cached plan for a statement, preparing it on a miss.  Must be called
- * inside SPI_connect.  Sets handle->plan to NULL when caching is off (the
- * caller runs the statement unprepared).
- *
- * A statement comparing a skewed column (plan_class not empty) is cached
- * per class of value.  Within a class, PostgreSQL's own generic/custom
- * choice can still go wrong: a generic plan made for 'published' does not
- * know that the value covers 90% of the rows.  In auto mode such an entry
- * keeps two plans, one generic and one planned for every call's values,
- * times a few runs of each and then uses the faster one: the planning cost
- * of custom plans against the quality of the generic plan, measured.
+ * The cached plan for a statement, preparing it on a miss, pinned until
+ * plan_cache_release.  Must be called inside SPI_connect.  Sets
+ * handle->plan to NULL when the statement is not cached (the caller runs
+ * it unprepared).
  */
 void
 plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class, int nargs,
-			   Oid *argtypes)
+			   Oid *argtypes, bool no_cache)
 {
 	uint64		key;
-	PlanEntry  *entry;
-	bool		found;
+	PlanHashEntry *he;
+	PlanSlot   *slot;
 	int			mode = ignis_plan_mode;
-	bool		adaptive;
-	SPIPlanPtr	plans[2] = {NULL, NULL};
 
 	memset(handle, 0, sizeof(PlanHandle));
-	if (mode == IGNIS_PLAN_NONE || ignis_plan_cache_size == 0)
+	if (mode == IGNIS_PLAN_NONE || ignis_plan_cache_size == 0 || no_cache)
 	{
 		stat_uncached++;
 		return;
@@ -170,95 +290,107 @@ plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class, int 
 	if (plan_class[0] != '\0')
 		key ^= hash_bytes_extended((const unsigned char *) plan_class, strlen(plan_class),
 								   key);
-	entry = hash_search(plan_cache, &key, HASH_FIND, NULL);
-	if (entry && entry->mode == mode && strcmp(entry->sql, sql) == 0 &&
-		strcmp(entry->plan_class, plan_class) == 0)
+	if (nargs > 0)
+		key ^= hash_bytes_extended((const unsigned char *) argtypes, sizeof(Oid) * nargs, key);
+	he = hash_search(plan_cache, &key, HASH_FIND, NULL);
+	slot = he ? he->slot : NULL;
+	if (slot && slot->mode == mode && strcmp(slot->sql, sql) == 0 &&
+		strcmp(slot->plan_class, plan_class) == 0 && slot->nargs == nargs &&
+		(nargs == 0 || memcmp(slot->argtypes, argtypes, sizeof(Oid) * nargs) == 0))
 	{
 		stat_hits++;
-		dlist_move_tail(&plan_lru, &entry->lru);
+		dlist_move_tail(&plan_lru, &slot->lru);
 	}
 	else
 	{
-		if (entry)
-			drop_entry(entry);	/* hash collision: replace */
+		if (slot)
+			drop_slot(slot);	/* hash collision: replace */
 		stat_misses++;
-		adaptive = plan_class[0] != '\0' && mode == IGNIS_PLAN_AUTO;
 		if (plan_class[0] != '\0')
 			stat_skew_entries++;
-		plans[0] = prepare_kept(sql, nargs, argtypes,
-								cursor_options(adaptive ? IGNIS_PLAN_GENERIC : mode));
-		if (adaptive)
-			plans[1] = prepare_kept(sql, nargs, argtypes, cursor_options(IGNIS_PLAN_CUSTOM));
-
-		while (hash_get_num_entries(plan_cache) >= ignis_plan_cache_size &&
-			   !dlist_is_empty(&plan_lru))
-		{
-			drop_entry(dlist_container(PlanEntry, lru, dlist_head_node(&plan_lru)));
-			stat_evictions++;
-		}
-		entry = hash_search(plan_cache, &key, HASH_ENTER, &found);
-		entry->sql = MemoryContextStrdup(plan_cache_cxt, sql);
-		entry->plan_class = MemoryContextStrdup(plan_cache_cxt, plan_class);
-		entry->mode = mode;
-		entry->plans[0] = plans[0];
-		entry->plans[1] = plans[1];
-		entry->choice = adaptive ? -1 : 0;
-		entry->runs[0] = entry->runs[1] = 0;
-		entry->elapsed[0] = entry->elapsed[1] = 0;
-		entry->slowest[0] = entry->slowest[1] = 0;
-		entry->generation = plan_generation;
-		dlist_push_tail(&plan_lru, &entry->lru);
+		slot = new_slot(key, sql, plan_class, mode, nargs, argtypes);
+		evict_over_limits();
 	}
 
-	if (entry->plans[1] && entry->generation != plan_generation)
+	if (slot->plans[0] && slot->plans[1] && slot->choice >= 0 &&
+		slot->generation != plan_generation)
+		start_measuring(slot);	/* new statistics: measure again */
+
+	if (slot->choice >= 0)
+		handle->which = slot->choice;
+	else
 	{
-		/* new statistics: measure again */
-		entry->choice = -1;
-		entry->runs[0] = entry->runs[1] = 0;
-		entry->elapsed[0] = entry->elapsed[1] = 0;
-		entry->slowest[0] = entry->slowest[1] = 0;
-		entry->generation = plan_generation;
+		/* measuring: alternate, the per-call plan first */
+		handle->which = slot->runs[1] + slot->warm[1] <= slot->runs[0] + slot->warm[0] ? 1 : 0;
+		if (slot->plans[handle->which] == NULL)
+			slot->plans[handle->which] =
+				prepare_kept(slot->sql, slot->nargs, slot->argtypes,
+							 cursor_options(handle->which == 1 ? IGNIS_PLAN_CUSTOM
+											: IGNIS_PLAN_GENERIC));
+		handle->measuring = true;
 	}
-	handle->key = key;
-	handle->sql = entry->sql;
-	if (entry->choice >= 0)
-	{
-		handle->plan = entry->plans[entry->choice];
-		return;
-	}
-	/*
-	 * Measuring: alternate, the per-call plan first (it is planned for the
-	 * values at hand, so it is never the disaster a generic plan can be).
-	 */
-	handle->slot = entry->runs[1] <= entry->runs[0] ? 1 : 0;
-	handle->plan = entry->plans[handle->slot];
-	handle->measuring = true;
+	handle->plan = slot->plans[handle->which];
+	handle->entry = slot;
+	handle->shape = &slot->shape;
+	handle->shape_cxt = slot->cxt;
+	slot->pins++;
 }
 
 /* Record one execution of a plan handed out while measuring. */
 void
 plan_cache_report(PlanHandle *handle, double elapsed_us)
 {
-	PlanEntry  *entry;
+	PlanSlot   *slot = handle->entry;
+	int			w = handle->which;
 
-	if (!handle->measuring || plan_cache == NULL)
+	if (!handle->measuring || slot == NULL || slot->dead || slot->choice >= 0)
 		return;
-	entry = hash_search(plan_cache, &handle->key, HASH_FIND, NULL);
-	if (entry == NULL || entry->sql != handle->sql || entry->choice >= 0)
-		return;					/* evicted or replaced meanwhile */
-	entry->elapsed[handle->slot] += elapsed_us;
-	entry->slowest[handle->slot] = Max(entry->slowest[handle->slot], elapsed_us);
-	entry->runs[handle->slot]++;
+	if (!slot->warm[w])
+	{
+		slot->warm[w] = true;	/* the first run builds the plan: not timed */
+		return;
+	}
+	slot->elapsed[w] += elapsed_us;
+	slot->slowest[w] = Max(slot->slowest[w], elapsed_us);
+	slot->runs[w]++;
 
 	/* a run 1.5 times slower than every run of the other plan decides at once */
-	if (entry->runs[0] > 0 && entry->runs[1] > 0 &&
-		elapsed_us > 1.5 * entry->slowest[1 - handle->slot] &&
-		entry->runs[1 - handle->slot] >= (handle->slot == 0 ? 1 : 2))
-		entry->choice = 1 - handle->slot;
-	else if (entry->runs[0] >= TRIALS && entry->runs[1] >= TRIALS)
-		entry->choice = entry->elapsed[1] < entry->elapsed[0] ? 1 : 0;
-	if (entry->choice == 1)
-		stat_adaptive_custom++;
+	if (slot->runs[1 - w] > 0 && elapsed_us > 1.5 * slot->slowest[1 - w])
+		slot->choice = 1 - w;
+	else if (slot->runs[0] >= TRIALS && slot->runs[1] >= TRIALS)
+		slot->choice = slot->elapsed[1] * CUSTOM_MARGIN < slot->elapsed[0] ? 1 : 0;
+	if (slot->choice == 1)
+	{
+		stat_custom++;
+		if (slot->plan_class[0] != '\0')
+			stat_skew_custom++;
+	}
+}
+
+/* Unpin an entry handed out by plan_cache_get; account its memory. */
+void
+plan_cache_release(PlanHandle *handle)
+{
+	PlanSlot   *slot = handle->entry;
+	Size		bytes;
+
+	if (slot == NULL)
+		return;
+	handle->entry = NULL;
+	handle->shape = NULL;
+	slot->pins--;
+	if (slot->dead)
+	{
+		if (slot->pins == 0)
+			free_slot(slot);
+		return;
+	}
+	bytes = plan_bytes(slot->plans[0]) + plan_bytes(slot->plans[1]) +
+		MemoryContextMemAllocated(slot->cxt, true);
+	plan_cache_bytes += bytes - slot->bytes;
+	slot->bytes = bytes;
+	if (plan_cache_bytes > (Size) ignis_plan_cache_memory * 1024)
+		evict_over_limits();
 }
 
 Jsonb *
@@ -267,14 +399,17 @@ plan_cache_stats_jsonb(void)
 	char	   *json;
 	uint64		lookups = stat_hits + stat_misses;
 
-	json = psprintf("{\"entries\": %ld, \"capacity\": %d, \"hits\": " UINT64_FORMAT
+	json = psprintf("{\"entries\": %ld, \"capacity\": %d, \"bytes\": " UINT64_FORMAT
+					", \"hits\": " UINT64_FORMAT
 					", \"misses\": " UINT64_FORMAT ", \"evictions\": " UINT64_FORMAT
 					", \"uncached\": " UINT64_FORMAT ", \"skew_class_entries\": " UINT64_FORMAT
+					", \"entries_on_custom_plans\": " UINT64_FORMAT
 					", \"skew_classes_on_custom_plans\": " UINT64_FORMAT
 					", \"hit_rate\": %.6f}",
 					plan_cache ? (long) hash_get_num_entries(plan_cache) : 0L,
-					ignis_plan_cache_size, stat_hits, stat_misses, stat_evictions,
-					stat_uncached, stat_skew_entries, stat_adaptive_custom,
+					ignis_plan_cache_size, (uint64) plan_cache_bytes,
+					stat_hits, stat_misses, stat_evictions,
+					stat_uncached, stat_skew_entries, stat_custom, stat_skew_custom,
 					lookups ? (double) stat_hits / lookups : 0.0);
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));
 }

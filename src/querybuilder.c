@@ -21,7 +21,8 @@
 /*
  * Qualified type names for "$n::type", cached: every parameter of every
  * call needs one, and format_type is a catalog lookup plus string work.
- * A change to pg_type flushes the cache.
+ * A change to pg_type or pg_namespace (a renamed type or schema) flushes
+ * the cache.
  */
 typedef struct TypeNameEntry
 {
@@ -51,6 +52,7 @@ type_sql_name(Oid typid)
 		type_names_cxt = AllocSetContextCreate(CacheMemoryContext, "ignis type names",
 											   ALLOCSET_SMALL_SIZES);
 		CacheRegisterSyscacheCallback(TYPEOID, type_names_flush, (Datum) 0);
+		CacheRegisterSyscacheCallback(NAMESPACEOID, type_names_flush, (Datum) 0);
 	}
 	if (type_names != NULL)
 	{

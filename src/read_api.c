@@ -60,13 +60,20 @@ ignis_check_id(IgnisModel *model, const char *id)
 	(void) ignis_convert_scalar(pk, pk->typid, jnode_string(id), "id");
 }
 
+/*
+ * A top-level find without a limit gets the model's defaultLimit, or
+ * ignis.default_limit (0: none).
+ */
 static void
 apply_default_limit(ParsedFilter *pf)
 {
-	if (!pf->has_limit && ignis_default_limit > 0)
+	int			limit = pf->model->default_limit >= 0 ? pf->model->default_limit
+		: ignis_default_limit;
+
+	if (!pf->has_limit && limit > 0)
 	{
 		pf->has_limit = true;
-		pf->limit = ignis_default_limit;
+		pf->limit = limit;
 	}
 }
 
@@ -118,9 +125,11 @@ ignis_find(PG_FUNCTION_ARGS)
 	if (opts.query_range && opts.count_strategy_given)
 		pf->count_label = choose_count(&opts, model, pf->where, &pf->planned_total,
 									   &pf->use_planned_total);
+	options_check_lock(&opts, "ignis.find");
+	pf->lock_clause = options_lock_clause(&opts);
 	qb_init(&qb);
 	select_build_find(&qb, pf, opts.query_range, false);
-	PG_RETURN_DATUM(ignis_run(&qb, &opts, "ignis.find", model, true));
+	PG_RETURN_DATUM(ignis_run(&qb, &opts, "ignis.find", model, opts.lock == 0));
 }
 
 PG_FUNCTION_INFO_V1(ignis_find_one);
@@ -137,9 +146,11 @@ ignis_find_one(PG_FUNCTION_ARGS)
 	pf = filter_parse(model, ignis_arg_object(ARG_JSONB(1), "filter"), "filter",
 					  FILTER_FIND_ONE, opts.skip_default_filter, 0);
 	pf->has_limit = false;		/* limit 1, whatever the filter says */
+	options_check_lock(&opts, "ignis.find_one");
+	pf->lock_clause = options_lock_clause(&opts);
 	qb_init(&qb);
 	select_build_find(&qb, pf, false, true);
-	PG_RETURN_DATUM(ignis_run(&qb, &opts, "ignis.find_one", model, true));
+	PG_RETURN_DATUM(ignis_run(&qb, &opts, "ignis.find_one", model, opts.lock == 0));
 }
 
 PG_FUNCTION_INFO_V1(ignis_find_by_id);
@@ -172,15 +183,17 @@ ignis_find_by_id(PG_FUNCTION_ARGS)
 	ignis_check_id(model, id);
 	where = jnode_object(1);
 	jnode_put(where, model->props[model->pk].name, jnode_string(id));
-	filter = jnode_copy(filter);
-	jnode_put(filter, "where", where);
+	/* the tree was made for this call: add the where in place (no copy) */
+	jnode_add(filter, "where", where);
 	pf = filter_parse(model, filter, "filter", FILTER_FIND_BY_ID, opts.skip_default_filter, 0);
 	pf->has_limit = false;		/* limit, skip, offset and order are ignored */
 	pf->offset = 0;
 	pf->order = NIL;
+	options_check_lock(&opts, "ignis.find_by_id");
+	pf->lock_clause = options_lock_clause(&opts);
 	qb_init(&qb);
 	select_build_find(&qb, pf, false, true);
-	result = ignis_run(&qb, &opts, "ignis.find_by_id", model, true);
+	result = ignis_run(&qb, &opts, "ignis.find_by_id", model, opts.lock == 0);
 	if (opts.is_strict && JB_ROOT_IS_SCALAR(DatumGetJsonbP(result)))
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
@@ -250,18 +263,23 @@ ignis_build_query(PG_FUNCTION_ARGS)
 	ParsedFilter *pf;
 	QueryBuilder qb;
 	StringInfoData out;
+	char	   *sql;
 
 	options_parse(OP_BUILD_QUERY, "ignis.build_query", ARG_JSONB(2), &opts);
 	pf = filter_parse(model, ignis_arg_object(ARG_JSONB(1), "filter"), "filter",
 					  FILTER_FIND, opts.skip_default_filter, 0);
 	apply_default_limit(pf);
+	pf->lock_clause = options_lock_clause(&opts);
 	qb_init(&qb);
 	select_build_find(&qb, pf, false, false);
+	sql = select_as_jsonb(&qb);
+	resetStringInfo(&qb.sql);
+	appendStringInfoString(&qb.sql, sql);
 	options_log(&opts, "ignis.build_query", model, &qb);
 
 	initStringInfo(&out);
 	appendStringInfoString(&out, "{\"sql\": ");
-	escape_json(&out, qb.sql.data);
+	escape_json(&out, sql);
 	appendStringInfo(&out, ", \"params\": %s}", qb_params_json(&qb));
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(out.data)));
 }

@@ -1,16 +1,14 @@
 /*-------------------------------------------------------------------------
  * select.c
- *	  A parsed filter -> one SELECT statement whose single result datum is
- *	  the jsonb the API returns.
+ *	  A parsed filter -> one SELECT statement returning the rows of a read.
  *
- * Shape (read.md §10): the rows are selected, ordered and limited in a
- * subquery that aliases each visible column to its property name; the
- * outer query aggregates those rows with json_agg, which turns every row
- * into an object keyed by the aliases, and casts the array to jsonb once.
- * Relations are extra columns of the subquery: a correlated subquery per
+ * Shape (read.md §10): the statement selects, orders and limits the rows
+ * and aliases each visible column to its property name; result.c turns
+ * the rows into the jsonb the API returns, without a round trip through
+ * JSON text.  Relations are extra jsonb columns: a correlated subquery per
  * relation that filters, orders and limits per parent row before any JSON
- * is built.  The total of a range query is a count(*) subquery of the same
- * statement, so data and total come from one snapshot (D25).
+ * is built.  The total of a range query is a count(*) of the same where in
+ * the same statement, so data and total come from one snapshot (D25).
  *-------------------------------------------------------------------------
  */
 #include "ignis.h"
@@ -20,9 +18,26 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
+static void emit_batch_keys(QueryBuilder *qb, ParsedFilter *pf, const char *alias,
+							bool batching);
+static bool emit_select_list(QueryBuilder *qb, ParsedFilter *pf, const char *alias,
+							 bool skip_batched);
 static void emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias,
 					  IgnisModel *parent, const char *parent_alias, IncludeSpec *via,
 					  bool top, bool single, int *where_start, int *where_end);
+
+/*
+ * Whether a property's values are converted to jsonb in SQL (types whose
+ * to_jsonb conversion result.c does not reproduce), decided once per
+ * loaded model.
+ */
+static bool
+needs_to_jsonb(IgnisProperty *prop)
+{
+	if (prop->to_jsonb_in_sql == 0)
+		prop->to_jsonb_in_sql = result_needs_sql(prop->typid) ? 2 : 1;
+	return prop->to_jsonb_in_sql == 2;
+}
 
 static char *
 new_alias(QueryBuilder *qb, char prefix)
@@ -135,13 +150,276 @@ emit_include(QueryBuilder *qb, IncludeSpec *inc, IgnisModel *parent, const char 
 	check_stack_depth();
 	if (inc->rel->many)
 		appendStringInfo(&qb->sql,
-						 "(SELECT COALESCE(pg_catalog.json_agg(%s), '[]'::pg_catalog.json) FROM (",
+						 "(SELECT COALESCE(pg_catalog.jsonb_agg(%s), '[]'::pg_catalog.jsonb) FROM (",
 						 rowalias);
 	else
-		appendStringInfo(&qb->sql, "(SELECT pg_catalog.row_to_json(%s) FROM (", rowalias);
+		appendStringInfo(&qb->sql, "(SELECT pg_catalog.to_jsonb(%s) FROM (", rowalias);
 	emit_rows(qb, inc->scope, alias, parent, parent_alias, inc, false, !inc->rel->many,
 			  NULL, NULL);
 	appendStringInfo(&qb->sql, ") %s)", rowalias);
+}
+
+/*
+ * The select list of a row: every visible column aliased to its property
+ * name, then one column per include (correlated subqueries; batched ones are
+ * joined by the caller when skip_batched).  Returns whether it emitted
+ * anything.
+ */
+static bool
+emit_select_list(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool skip_batched)
+{
+	IgnisModel *model = pf->model;
+	bool		first = true;
+	ListCell   *lc;
+	int			i;
+
+	for (i = 0; i < model->nprops; i++)
+	{
+		if (!pf->selected[i])
+			continue;
+		/* hot path: plain appends rather than formatting */
+		if (!first)
+			appendBinaryStringInfo(&qb->sql, ", ", 2);
+		if (needs_to_jsonb(&model->props[i]))
+			appendStringInfo(&qb->sql, "pg_catalog.to_jsonb(%s.%s)", alias,
+							 model->props[i].column_sql);
+		else
+		{
+			appendStringInfoString(&qb->sql, alias);
+			appendStringInfoChar(&qb->sql, '.');
+			appendStringInfoString(&qb->sql, model->props[i].column_sql);
+		}
+		appendBinaryStringInfo(&qb->sql, " AS ", 4);
+		appendStringInfoString(&qb->sql, model->props[i].name_sql);
+		first = false;
+	}
+	foreach(lc, pf->includes)
+	{
+		IncludeSpec *inc = lfirst(lc);
+
+		if (skip_batched && inc->batched)
+			continue;
+		if (!first)
+			appendStringInfoString(&qb->sql, ", ");
+		emit_include(qb, inc, model, alias);
+		appendStringInfo(&qb->sql, " AS %s", ignis_quote_ident(inc->rel->name));
+		first = false;
+	}
+	return !first;
+}
+
+/*
+ * Batched includes (relation strategy "batched"): the page's rows also carry
+ * the relation keys, "?b<include>k<key>", which the related rows are loaded
+ * by.  `comma`: something was emitted before.
+ */
+static void
+emit_batch_keys(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool batching)
+{
+	ListCell   *lc;
+	int			b = 0;
+	int			k;
+	bool		comma = qb->sql.data[qb->sql.len - 1] != ' ';
+
+	if (!batching)
+		return;
+	foreach(lc, pf->includes)
+	{
+		IncludeSpec *inc = lfirst(lc);
+
+		if (!inc->batched)
+			continue;
+		for (k = 0; k < inc->rel->nkeys; k++)
+		{
+			int			fld = ignis_model_find_prop(pf->model, inc->rel->fields[k]);
+
+			appendStringInfo(&qb->sql, "%s%s.%s AS \"?b%dk%d\"", comma ? ", " : "", alias,
+							 pf->model->props[fld].column_sql, b, k);
+			comma = true;
+		}
+		b++;
+	}
+}
+
+/*
+ * One batched include: the related rows of the whole page in one scan,
+ * selected by the page's keys (= ANY of an array, so that a remote or
+ * distributed table gets one query), numbered per parent in the scope's
+ * order to apply its limit and offset per parent, and aggregated per key
+ * into what the correlated subquery would give: an array, or for a "one"
+ * relation the first row.
+ */
+static void
+emit_batched_include(QueryBuilder *qb, IncludeSpec *inc, int b, IgnisModel *parent)
+{
+	ParsedFilter *spf = inc->scope;
+	IgnisModel *target = inc->target;
+	char	   *alias = new_alias(qb, 't');
+	StringInfoData keys;
+	int			k;
+	int			mark;
+
+	check_stack_depth();
+	initStringInfo(&keys);
+	for (k = 0; k < inc->rel->nkeys; k++)
+		appendStringInfo(&keys, "%sx.\"?k%d\"", k ? ", " : "", k);
+	appendStringInfo(&qb->sql, "SELECT %s, %s AS agg FROM (SELECT ", keys.data,
+					 inc->rel->many
+					 ? "pg_catalog.jsonb_agg(x.r ORDER BY x.\"?rn\")"
+					 : "(pg_catalog.jsonb_agg(x.r ORDER BY x.\"?rn\") OPERATOR(pg_catalog.->) 0)");
+	for (k = 0; k < inc->rel->nkeys; k++)
+		appendStringInfo(&qb->sql, "%s.\"?k%d\", ", alias, k);
+	appendStringInfo(&qb->sql, "%s.\"?rn\", (SELECT r FROM (SELECT ", alias);
+	(void) emit_select_list(qb, spf, alias, false);
+	appendStringInfo(&qb->sql, ") r) AS r FROM (SELECT %s.*", alias);
+	for (k = 0; k < inc->rel->nkeys; k++)
+	{
+		int			ref = ignis_model_find_prop(target, inc->rel->refs[k]);
+
+		appendStringInfo(&qb->sql, ", %s.%s AS \"?k%d\"", alias, target->props[ref].column_sql, k);
+	}
+	appendStringInfoString(&qb->sql, ", pg_catalog.row_number() OVER (PARTITION BY ");
+	for (k = 0; k < inc->rel->nkeys; k++)
+	{
+		int			ref = ignis_model_find_prop(target, inc->rel->refs[k]);
+
+		appendStringInfo(&qb->sql, "%s%s.%s", k ? ", " : "", alias, target->props[ref].column_sql);
+	}
+	emit_order(qb, spf, alias, !inc->rel->many);
+	appendStringInfo(&qb->sql, ") AS \"?rn\" FROM %s %s WHERE ", target->rel_sql, alias);
+	if (inc->rel->nkeys == 1)
+	{
+		int			ref = ignis_model_find_prop(target, inc->rel->refs[0]);
+
+		appendStringInfo(&qb->sql, "%s.%s %s ANY (ARRAY(SELECT p.\"?b%dk0\" FROM p))", alias,
+						 target->props[ref].column_sql, target->props[ref].eq_op, b);
+	}
+	else
+	{
+		appendStringInfoString(&qb->sql, "EXISTS (SELECT 1 FROM p WHERE ");
+		for (k = 0; k < inc->rel->nkeys; k++)
+		{
+			int			ref = ignis_model_find_prop(target, inc->rel->refs[k]);
+
+			appendStringInfo(&qb->sql, "%s%s.%s %s p.\"?b%dk%d\"", k ? " AND " : "", alias,
+							 target->props[ref].column_sql, target->props[ref].eq_op, b, k);
+		}
+		appendStringInfoChar(&qb->sql, ')');
+	}
+	mark = qb->sql.len;
+	appendStringInfoString(&qb->sql, " AND ");
+	if (!where_emit(qb, spf->where, alias))
+	{
+		qb->sql.len = mark;
+		qb->sql.data[mark] = '\0';
+	}
+	appendStringInfo(&qb->sql, ") %s", alias);
+	if (!inc->rel->many)
+		appendStringInfo(&qb->sql, " WHERE %s.\"?rn\" OPERATOR(pg_catalog.=) 1", alias);
+	else if (spf->has_limit || spf->offset > 0)
+	{
+		JNode	   *j = jnode_new(JN_NUMBER);
+		int			off;
+
+		j->str = psprintf(INT64_FORMAT, spf->offset);
+		off = qb_param(qb, INT8OID, Int64GetDatum(spf->offset), false, j);
+		appendStringInfo(&qb->sql, " WHERE %s.\"?rn\" OPERATOR(pg_catalog.>) $%d::pg_catalog.int8",
+						 alias, off);
+		if (spf->has_limit)
+		{
+			j = jnode_new(JN_NUMBER);
+			j->str = psprintf(INT64_FORMAT, spf->limit);
+			appendStringInfo(&qb->sql,
+							 " AND %s.\"?rn\" OPERATOR(pg_catalog.<=) ($%d::pg_catalog.int8 OPERATOR(pg_catalog.+) $%d::pg_catalog.int8)",
+							 alias, off, qb_param(qb, INT8OID, Int64GetDatum(spf->limit), false, j));
+		}
+	}
+	appendStringInfo(&qb->sql, ") x GROUP BY %s", keys.data);
+	(void) parent;
+}
+
+static bool
+has_batched(ParsedFilter *pf)
+{
+	ListCell   *lc;
+
+	foreach(lc, pf->includes)
+		if (((IncludeSpec *) lfirst(lc))->batched)
+			return true;
+	return false;
+}
+
+/*
+ * The rows of a top-level read.  With batched includes: the page is a
+ * materialised CTE p (numbered in its order, carrying the relation keys),
+ * each batched include one grouped scan joined to it by key, and the rows
+ * come out in the page's order with the same columns as the correlated
+ * form.
+ */
+static void
+emit_page(QueryBuilder *qb, ParsedFilter *pf, bool single, int *where_start, int *where_end)
+{
+	IgnisModel *model = pf->model;
+	ListCell   *lc;
+	bool		first = true;
+	int			b;
+	int			i;
+
+	if (!has_batched(pf))
+	{
+		emit_rows(qb, pf, "t0", NULL, NULL, NULL, true, single, where_start, where_end);
+		return;
+	}
+	appendStringInfoString(&qb->sql,
+						   "WITH p AS MATERIALIZED (SELECT s.*, pg_catalog.row_number() OVER () AS \"?n\" FROM (");
+	qb->batching = true;
+	emit_rows(qb, pf, "t0", NULL, NULL, NULL, true, single, where_start, where_end);
+	qb->batching = false;
+	appendStringInfoString(&qb->sql, ") s) SELECT ");
+	for (i = 0; i < model->nprops; i++)
+	{
+		if (!pf->selected[i])
+			continue;
+		appendStringInfo(&qb->sql, "%sp.%s", first ? "" : ", ", model->props[i].name_sql);
+		first = false;
+	}
+	b = 0;
+	foreach(lc, pf->includes)
+	{
+		IncludeSpec *inc = lfirst(lc);
+		char	   *name = ignis_quote_ident(inc->rel->name);
+
+		if (!inc->batched)
+			appendStringInfo(&qb->sql, "%sp.%s", first ? "" : ", ", name);
+		else if (inc->rel->many)
+			appendStringInfo(&qb->sql, "%sCOALESCE(b%d.agg, '[]'::pg_catalog.jsonb) AS %s",
+							 first ? "" : ", ", b++, name);
+		else
+			appendStringInfo(&qb->sql, "%sb%d.agg AS %s", first ? "" : ", ", b++, name);
+		first = false;
+	}
+	appendStringInfoString(&qb->sql, " FROM p");
+	b = 0;
+	foreach(lc, pf->includes)
+	{
+		IncludeSpec *inc = lfirst(lc);
+		int			k;
+
+		if (!inc->batched)
+			continue;
+		appendStringInfoString(&qb->sql, " LEFT JOIN (");
+		emit_batched_include(qb, inc, b, model);
+		appendStringInfo(&qb->sql, ") b%d ON ", b);
+		for (k = 0; k < inc->rel->nkeys; k++)
+		{
+			int			ref = ignis_model_find_prop(inc->target, inc->rel->refs[k]);
+
+			appendStringInfo(&qb->sql, "%sb%d.\"?k%d\" %s p.\"?b%dk%d\"", k ? " AND " : "", b, k,
+							 inc->target->props[ref].eq_op, b, k);
+		}
+		b++;
+	}
+	appendStringInfoString(&qb->sql, " ORDER BY p.\"?n\"");
 }
 
 /*
@@ -154,36 +432,11 @@ emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *par
 		  int *where_start, int *where_end)
 {
 	IgnisModel *model = pf->model;
-	bool		first = true;
 	bool		has_where;
-	ListCell   *lc;
-	int			i;
 
 	appendStringInfoString(&qb->sql, "SELECT ");
-	for (i = 0; i < model->nprops; i++)
-	{
-		if (!pf->selected[i])
-			continue;
-		/* hot path: plain appends rather than formatting */
-		if (!first)
-			appendBinaryStringInfo(&qb->sql, ", ", 2);
-		appendStringInfoString(&qb->sql, alias);
-		appendStringInfoChar(&qb->sql, '.');
-		appendStringInfoString(&qb->sql, model->props[i].column_sql);
-		appendBinaryStringInfo(&qb->sql, " AS ", 4);
-		appendStringInfoString(&qb->sql, model->props[i].name_sql);
-		first = false;
-	}
-	foreach(lc, pf->includes)
-	{
-		IncludeSpec *inc = lfirst(lc);
-
-		if (!first)
-			appendStringInfoString(&qb->sql, ", ");
-		emit_include(qb, inc, model, alias);
-		appendStringInfo(&qb->sql, " AS %s", ignis_quote_ident(inc->rel->name));
-		first = false;
-	}
+	(void) emit_select_list(qb, pf, alias, top && qb->batching);
+	emit_batch_keys(qb, pf, alias, top && qb->batching);
 	appendStringInfo(&qb->sql, " FROM %s %s", model->rel_sql, alias);
 
 	if (via)
@@ -225,12 +478,14 @@ emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *par
 		appendStringInfoString(&qb->sql, " LIMIT 1");
 	if (top)
 		emit_limit(qb, pf->has_limit, pf->limit, pf->offset, !single);
+	if (top && pf->lock_clause)
+		appendStringInfoString(&qb->sql, pf->lock_clause);	/* the model's rows only */
 	else if (via && via->rel->many)
 		emit_limit(qb, pf->has_limit, pf->limit, pf->offset, false);
 }
 
 /*
- * find / find_one / find_by_id.  `with_range` wraps the data into
+ * find / find_one / find_by_id.  `with_range` adds the total for
  * {"data", "range"}; `single` returns one object or JSON null.
  */
 void
@@ -239,66 +494,52 @@ select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range, bool sing
 	QueryBuilder data;
 	int			where_start = -1;
 	int			where_end = -1;
-	int			off;
 
 	qb->next_alias = 1;
 	if (single)
 	{
-		/* one row object; no row is JSON null (ignis_run) */
-		appendStringInfoString(&qb->sql, "SELECT pg_catalog.to_jsonb(r) FROM (");
-		emit_rows(qb, pf, "t0", NULL, NULL, NULL, true, true, NULL, NULL);
-		appendStringInfoString(&qb->sql, ") r");
+		emit_page(qb, pf, true, NULL, NULL);
 		qb->single_row = true;
+		qb->result = RESULT_OBJECT;
 		return;
 	}
 	if (!with_range)
 	{
-		appendStringInfoString(&qb->sql,
-							   "SELECT COALESCE(pg_catalog.json_agg(r), '[]'::pg_catalog.json)::pg_catalog.jsonb FROM (");
-		emit_rows(qb, pf, "t0", NULL, NULL, NULL, true, false, NULL, NULL);
-		appendStringInfoString(&qb->sql, ") r");
+		emit_page(qb, pf, false, NULL, NULL);
+		qb->result = RESULT_ARRAY;
 		return;
 	}
 
 	/*
-	 * Range: the page and a count(*) of the same where in one statement (one
-	 * snapshot).  The where text is emitted once for the page and repeated,
-	 * with the same parameter numbers, for the count.  The offset is the
-	 * page query's last parameter.
+	 * Range: the total and the page in one statement (one snapshot).  The
+	 * count's one row is joined to the page's rows, so an empty page still
+	 * reports the total; a marker column tells a row of the page from the
+	 * join's null extension.  The where text is emitted once for the page
+	 * and repeated, with the same parameter numbers, for the count.
 	 */
 	qb_init(&data);
 	data.next_alias = 1;
-	emit_rows(&data, pf, "t0", NULL, NULL, NULL, true, false, &where_start, &where_end);
-	off = data.nparams;
-	appendStringInfo(&qb->sql,
-					 "SELECT pg_catalog.jsonb_build_object('data', COALESCE(d.data, '[]'::pg_catalog.json),"
-					 " 'range', pg_catalog.jsonb_build_object('start', $%d::pg_catalog.int8,"
-					 " 'end', CASE WHEN d.n OPERATOR(pg_catalog.>) 0 THEN $%d::pg_catalog.int8 OPERATOR(pg_catalog.+) d.n OPERATOR(pg_catalog.-) 1 ELSE $%d::pg_catalog.int8 END,"
-					 " 'total', c.total%s%s%s))"
-					 " FROM (SELECT pg_catalog.json_agg(r) AS data, pg_catalog.count(*) AS n FROM (%s) r) d,",
-					 off, off, off,
-					 pf->count_label ? ", 'countStrategy', '" : "",
-					 pf->count_label ? pf->count_label : "",
-					 pf->count_label ? "'" : "",
-					 data.sql.data);
+	emit_page(&data, pf, false, &where_start, &where_end);
 	if (pf->use_planned_total)
 	{
 		/* countStrategy planned: the estimate, bound like any value */
 		JNode	   *j = jnode_new(JN_NUMBER);
 
 		j->str = psprintf(INT64_FORMAT, pf->planned_total);
-		appendStringInfo(&qb->sql, " (SELECT $%d::pg_catalog.int8 AS total) c",
+		appendStringInfo(&qb->sql, "SELECT c.total, p.* FROM (SELECT $%d::pg_catalog.int8 AS total) c",
 						 qb_param(&data, INT8OID, Int64GetDatum(pf->planned_total), false, j));
 	}
 	else
 	{
-		appendStringInfo(&qb->sql, " (SELECT pg_catalog.count(*) AS total FROM %s t0",
+		appendStringInfo(&qb->sql, "SELECT c.total, p.* FROM (SELECT pg_catalog.count(*) AS total FROM %s t0",
 						 pf->model->rel_sql);
 		if (where_start >= 0)
 			appendStringInfo(&qb->sql, " WHERE %.*s", where_end - where_start,
 							 data.sql.data + where_start);
 		appendStringInfoString(&qb->sql, ") c");
 	}
+	appendStringInfo(&qb->sql, " LEFT JOIN (SELECT true AS \"?page\", r.* FROM (%s) r) p ON true",
+					 data.sql.data);
 	qb->types = data.types;
 	qb->values = data.values;
 	qb->nulls = data.nulls;
@@ -306,6 +547,20 @@ select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range, bool sing
 	qb->nparams = data.nparams;
 	qb->maxparams = data.maxparams;
 	qb->plan_class = data.plan_class;
+	qb->result = RESULT_RANGE;
+	qb->range_offset = pf->offset;
+	qb->range_label = pf->count_label;
+}
+
+/*
+ * build_query: the statement find runs, wrapped so that running it by hand
+ * returns the jsonb find returns (api.md §7).
+ */
+char *
+select_as_jsonb(QueryBuilder *qb)
+{
+	return psprintf("SELECT COALESCE(pg_catalog.jsonb_agg(r), '[]'::pg_catalog.jsonb) FROM (%s) r",
+					qb->sql.data);
 }
 
 /* SELECT 1 FROM rel t0 WHERE ...: what the planned count estimates */

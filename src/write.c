@@ -206,6 +206,24 @@ emit_returning(QueryBuilder *qb, IgnisModel *model, bool should_return)
 	bool		first = true;
 
 	appendStringInfoString(&qb->sql, " RETURNING ");
+	if (qb->check_scope)
+	{
+		/* rows written outside the model's scope filter, counted by emit_result */
+		JNode	   *scope = ignis_scope_where(model);
+
+		if (scope)
+		{
+			StringInfoData path;
+
+			initStringInfo(&path);
+			appendStringInfoString(&path, "settings.scopeFilter.where");
+			appendStringInfoString(&qb->sql, "NOT COALESCE(");
+			if (!where_emit(qb, where_parse(model, scope, &path), "t0"))
+				appendStringInfoString(&qb->sql, "true");
+			appendStringInfoString(&qb->sql, ", false) AS \"?outside\", ");
+			qb->scope_checked = model->name;
+		}
+	}
 	if (!should_return)
 	{
 		appendStringInfoString(&qb->sql, "1");
@@ -268,7 +286,7 @@ emit_result(QueryBuilder *qb, IgnisModel *model, ResultShape shape, bool should_
 	else
 	{
 		appendStringInfoString(&qb->sql,
-							   "(SELECT COALESCE(pg_catalog.json_agg(x), '[]'::pg_catalog.json) FROM (SELECT ");
+							   "(SELECT COALESCE(pg_catalog.jsonb_agg(x), '[]'::pg_catalog.jsonb) FROM (SELECT ");
 		emit_visible_columns(qb, model, "w");
 		appendStringInfoString(&qb->sql, " FROM w");
 		if (shape == RESULT_MANY_PK && model->pk >= 0)
@@ -277,6 +295,9 @@ emit_result(QueryBuilder *qb, IgnisModel *model, ResultShape shape, bool should_
 		appendStringInfoString(&qb->sql, ") x)");
 	}
 	appendStringInfoChar(&qb->sql, ')');
+	if (qb->scope_checked)
+		appendStringInfoString(&qb->sql,
+							   ", (SELECT pg_catalog.count(*) FROM w WHERE w.\"?outside\")");
 }
 
 /* ---------------------------------------------------------------------------
@@ -391,20 +412,52 @@ emit_carrier_cast(QueryBuilder *qb, IgnisProperty *prop)
  * INSERT INTO rel AS t0 (columns) followed by, for one row, VALUES of one
  * parameter per value; for rows with the same keys, a SELECT over
  * ROWS FROM (unnest($1), unnest($2), ...), whose text does not depend on the
- * row count; for rows with different keys, a VALUES list reading the same
- * column arrays by position, with DEFAULT where a row lacks a key (one
- * INSERT, so defaults and identities are assigned in input order).
+ * row count; for rows with different keys, a VALUES list with one parameter
+ * per value and DEFAULT where a row lacks a key (one INSERT, so defaults and
+ * identities are assigned in input order).
  */
+/* One row of a VALUES list: a parameter per value, DEFAULT where the row has no key. */
+static void
+emit_values_row(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, int r)
+{
+	ColValue   *row = cr->rows[r];
+	bool		first = true;
+	int			i;
+
+	appendStringInfoChar(&qb->sql, '(');
+	for (i = 0; i < model->nprops; i++)
+	{
+		IgnisProperty *prop = &model->props[i];
+
+		if (!cr->any[i])
+			continue;
+		if (!first)
+			appendStringInfoString(&qb->sql, ", ");
+		first = false;
+		if (!cr->has[r][i])
+		{
+			appendStringInfoString(&qb->sql, "DEFAULT");
+			continue;
+		}
+		qb_append_new_param(qb, prop->kind == PROP_JSON ? JSONBOID : prop->typid,
+							row[i].value, row[i].isnull, row[i].json);
+		if (prop->kind == PROP_JSON)
+			appendStringInfoString(&qb->sql, "::pg_catalog.json");
+	}
+	appendStringInfoChar(&qb->sql, ')');
+}
+
 static void
 emit_insert(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, bool single_row,
 			bool should_return)
 {
 	int			n = model->nprops;
-	int		   *param = palloc0(sizeof(int) * Max(n, 1));
 	int			i,
 				r;
 	int			ncols = 0;
 	bool		first = true;
+
+	qb->check_scope = true;	/* new rows must be inside the scope filter */
 
 	for (i = 0; i < n; i++)
 		if (cr->any[i])
@@ -437,25 +490,8 @@ emit_insert(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, bool single_row
 
 	if (single_row)
 	{
-		ColValue   *row = cr->rows[0];
-
-		appendStringInfoString(&qb->sql, " VALUES (");
-		first = true;
-		for (i = 0; i < n; i++)
-		{
-			IgnisProperty *prop = &model->props[i];
-
-			if (!cr->any[i])
-				continue;
-			if (!first)
-				appendStringInfoString(&qb->sql, ", ");
-			first = false;
-			qb_append_new_param(qb, prop->kind == PROP_JSON ? JSONBOID : prop->typid,
-								row[i].value, row[i].isnull, row[i].json);
-			if (prop->kind == PROP_JSON)
-				appendStringInfoString(&qb->sql, "::pg_catalog.json");
-		}
-		appendStringInfoChar(&qb->sql, ')');
+		appendStringInfoString(&qb->sql, " VALUES ");
+		emit_values_row(qb, model, cr, 0);
 		emit_returning(qb, model, should_return);
 		return;
 	}
@@ -497,33 +533,18 @@ emit_insert(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, bool single_row
 		return;
 	}
 
-	for (i = 0; i < n; i++)
-		if (cr->any[i])
-			param[i] = column_array_param(qb, &model->props[i], cr, i);
+	/*
+	 * One parameter per value: a column array subscripted per row would be
+	 * copied into the plan once per row as a constant (quadratic memory: 40,000
+	 * rows of two key sets took 19 GB), so memory stays linear in the data.
+	 */
 	appendStringInfoString(&qb->sql, " VALUES ");
+	qb->no_cache = true;		/* the text grows with the rows: not worth a plan */
 	for (r = 0; r < cr->nrows; r++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		appendStringInfoString(&qb->sql, r ? ", (" : "(");
-		first = true;
-		for (i = 0; i < n; i++)
-		{
-			if (!cr->any[i])
-				continue;
-			if (!first)
-				appendStringInfoString(&qb->sql, ", ");
-			first = false;
-			if (!cr->has[r][i])
-			{
-				appendStringInfoString(&qb->sql, "DEFAULT");
-				continue;
-			}
-			appendStringInfoChar(&qb->sql, '(');
-			qb_append_param(qb, param[i]);
-			appendStringInfo(&qb->sql, ")[%d]", r + 1);
-			emit_carrier_cast(qb, &model->props[i]);
-		}
-		appendStringInfoChar(&qb->sql, ')');
+		appendStringInfoString(&qb->sql, r ? ", " : "");
+		emit_values_row(qb, model, cr, r);
 	}
 	emit_returning(qb, model, should_return);
 }
@@ -658,7 +679,7 @@ write_where(IgnisModel *model, JNode *conditions, const char *argname, IgnisOpti
 
 	if (!opts->skip_default_filter && model->default_filter)
 	{
-		defaults = jnode_get(model->default_filter, "where");
+		defaults = jnode_get(ignis_default_filter(model), "where");
 		if (restore && defaults && defaults->type == JN_OBJECT)
 		{
 			JNode	   *copy = jnode_object(defaults->n);
@@ -667,7 +688,7 @@ write_where(IgnisModel *model, JNode *conditions, const char *argname, IgnisOpti
 
 			for (i = 0; i < defaults->n; i++)
 				if (strcmp(defaults->keys[i], sd) != 0)
-					jnode_put(copy, defaults->keys[i], defaults->items[i]);
+					jnode_add(copy, defaults->keys[i], defaults->items[i]);
 			defaults = copy;
 		}
 		merged = filter_merge_where(defaults, conditions);
@@ -688,6 +709,7 @@ write_where(IgnisModel *model, JNode *conditions, const char *argname, IgnisOpti
 		jnode_put(both, "and", list);
 		merged = both;
 	}
+	merged = ignis_scope_and(model, merged);
 	if (merged == conditions)
 		return own;
 	resetStringInfo(&path);
@@ -759,6 +781,7 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 		int			old = errpath_push_key(&path, key);
 		int			idx = ignis_model_find_prop(model, key);
 
+		CHECK_FOR_INTERRUPTS();
 		if (idx < 0 && strpbrk(key, ".[") != NULL)
 		{
 			const char *rest;
@@ -768,6 +791,13 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 			ps->components = ignis_parse_json_path(rest, path.data);
 			ps->value = data->items[i];
 			idx = prop - model->props;
+			/* each path is one nested ignis._set_path call of the statement */
+			if (list_length(paths[idx]) >= ignis_max_update_paths)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("ignis: more than %d JSON-path keys for property \"%s\" at %s",
+								ignis_max_update_paths, prop->name, path.data),
+						 errhint("Update the document as a whole, or raise ignis.max_update_paths.")));
 			paths[idx] = lappend(paths[idx], ps);
 		}
 		else
@@ -811,13 +841,27 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 		appendStringInfoChar(&qb->sql, '(');
 		for (k = 0; k < np; k++)
 			appendStringInfoString(&qb->sql, "ignis._set_path(");
-		appendStringInfoString(&qb->sql, "COALESCE(NULLIF(");
-		if (has_whole[i])
-			qb_append_new_param(qb, JSONBOID, whole[i].value, whole[i].isnull, whole[i].json);
-		else
-			appendStringInfo(&qb->sql, prop->kind == PROP_JSON ? "t0.%s::pg_catalog.jsonb" : "t0.%s",
-							 prop->column_sql);
-		appendStringInfoString(&qb->sql, ", 'null'::pg_catalog.jsonb), '{}'::pg_catalog.jsonb)");
+		/*
+		 * The base document, {} when it is SQL NULL or JSON null.  Written
+		 * as a searched CASE with a qualified operator: NULLIF would look
+		 * "=" up through the caller's search_path.
+		 */
+		{
+			int			wparam = has_whole[i]
+				? qb_param(qb, JSONBOID, whole[i].value, whole[i].isnull, whole[i].json) : 0;
+
+			for (int part = 0; part < 3; part++)
+			{
+				appendStringInfoString(&qb->sql, part == 0 ? "CASE WHEN "
+									   : part == 1 ? " IS NULL OR " : " OPERATOR(pg_catalog.=) 'null'::pg_catalog.jsonb THEN '{}'::pg_catalog.jsonb ELSE ");
+				if (wparam)
+					qb_append_param(qb, wparam);
+				else
+					appendStringInfo(&qb->sql, prop->kind == PROP_JSON ? "t0.%s::pg_catalog.jsonb" : "t0.%s",
+									 prop->column_sql);
+			}
+			appendStringInfoString(&qb->sql, " END");
+		}
 		for (k = 0; k < np; k++)
 		{
 			appendStringInfoString(&qb->sql, ", ");
@@ -859,6 +903,7 @@ do_update(FunctionCallInfo fcinfo, bool by_id)
 	where = write_where(model, conditions, by_id ? "id" : "conditions", &opts, "update",
 						fname, !by_id, false);
 	emit_where(&qb, where);
+	qb.check_scope = true;		/* updated rows must stay inside the scope filter */
 	emit_returning(&qb, model, opts.should_return);
 	appendStringInfoChar(&qb.sql, ')');
 	emit_result(&qb, model, by_id ? RESULT_ONE : RESULT_MANY_PK, opts.should_return);
