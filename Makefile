@@ -6,7 +6,10 @@ DATA        = $(wildcard sql/ignis--*.sql)
 SRCS        = $(wildcard src/*.c)
 OBJS        = $(SRCS:.c=.o)
 PG_CPPFLAGS = -I$(srcdir)/src
-PG_CFLAGS   = -Wall -Werror -Wmissing-prototypes
+# -Wextra without -Wunused-parameter: PostgreSQL's own headers (inline
+# functions of ilist.h, bufpage.h, fmgr.h) and the callback signatures ignis
+# implements have parameters a body need not use.
+PG_CFLAGS   = -Wall -Wextra -Wno-unused-parameter -Werror -Wmissing-prototypes
 
 # pg_regress suites: sql/<name>.sql against expected/<name>.out, run in this order
 # in one database (the first one loads the fixture of the behaviour spec).

@@ -797,10 +797,9 @@ parse_entry(EntryCtx *ec, JNode *v, StringInfo path)
 		}
 		if (!is_ops)
 		{
-			int			old = errpath_push_key(path, v->keys[first_non_op]);
-
+			/* the error names the path into the key; unknown_operator does not return */
+			(void) errpath_push_key(path, v->keys[first_non_op]);
 			unknown_operator(v->keys[first_non_op], path);
-			errpath_pop(path, old);
 		}
 
 		/* the jsonPath form: {"jsonPath": "$.a.b", ...operators} */
