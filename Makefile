@@ -25,9 +25,24 @@ PG_CONFIG ?= $(shell command -v pg_config 2>/dev/null || echo /usr/lib/postgresq
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# only the SQL entry points, _PG_init and the module magic are exported
+# (PGDLLEXPORT, src/ignis.h); PostgreSQL 16+ adds this flag itself
+ifeq ($(GCC),yes)
+override CFLAGS += -fvisibility=hidden
+endif
+
 # every stage shares the declarations of src/ignis.h (after the include, so
 # that PGXS' "all" stays the default goal)
 $(OBJS): src/ignis.h
+
+# the release archive: ignis-<version>.zip and .tar.gz of the committed tree
+# (git archive of HEAD), the version being ignis.control's default_version
+IGNIS_VERSION = $(shell sed -n "s/^default_version = '\\(.*\\)'/\\1/p" $(srcdir)/ignis.control)
+.PHONY: dist
+dist:
+	git archive --format=zip --prefix=$(EXTENSION)-$(IGNIS_VERSION)/ -o $(EXTENSION)-$(IGNIS_VERSION).zip HEAD
+	git archive --format=tar.gz --prefix=$(EXTENSION)-$(IGNIS_VERSION)/ -o $(EXTENSION)-$(IGNIS_VERSION).tar.gz HEAD
+	@echo "$(EXTENSION)-$(IGNIS_VERSION).zip $(EXTENSION)-$(IGNIS_VERSION).tar.gz"
 
 .PHONY: demo test
 demo:

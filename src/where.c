@@ -141,7 +141,7 @@ op_code(const char *name)
 	return -1;
 }
 
-static pg_attribute_noreturn() void
+static pg_noreturn void
 invalid(const char *path, const char *fmt, const char *detail)
 {
 	ereport(ERROR,
@@ -997,7 +997,7 @@ allowed:
 	return NULL;
 }
 
-static pg_attribute_noreturn() void
+static pg_noreturn void
 unknown_operator(const char *opname, StringInfo path)
 {
 	const char *best = closest_match(opname, supported_ops, lengthof(supported_ops));
