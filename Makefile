@@ -35,14 +35,16 @@ endif
 # that PGXS' "all" stays the default goal)
 $(OBJS): src/ignis.h
 
-# the release archive: ignis-<version>.zip and .tar.gz of the committed tree
-# (git archive of HEAD), the version being ignis.control's default_version
+# the release archives ignis-<version>.zip and .tar.gz (PGXN takes the zip):
+# the committed tree (git archive of HEAD) under ignis-<version>/, the
+# version being ignis.control's default_version; DISTDIR=dir puts them there
 IGNIS_VERSION = $(shell sed -n "s/^default_version = '\\(.*\\)'/\\1/p" $(srcdir)/ignis.control)
+DISTDIR ?= .
 .PHONY: dist
 dist:
-	git archive --format=zip --prefix=$(EXTENSION)-$(IGNIS_VERSION)/ -o $(EXTENSION)-$(IGNIS_VERSION).zip HEAD
-	git archive --format=tar.gz --prefix=$(EXTENSION)-$(IGNIS_VERSION)/ -o $(EXTENSION)-$(IGNIS_VERSION).tar.gz HEAD
-	@echo "$(EXTENSION)-$(IGNIS_VERSION).zip $(EXTENSION)-$(IGNIS_VERSION).tar.gz"
+	git archive --format=zip --prefix=$(EXTENSION)-$(IGNIS_VERSION)/ -o $(DISTDIR)/$(EXTENSION)-$(IGNIS_VERSION).zip HEAD
+	git archive --format=tar.gz --prefix=$(EXTENSION)-$(IGNIS_VERSION)/ -o $(DISTDIR)/$(EXTENSION)-$(IGNIS_VERSION).tar.gz HEAD
+	@echo "$(DISTDIR)/$(EXTENSION)-$(IGNIS_VERSION).zip $(DISTDIR)/$(EXTENSION)-$(IGNIS_VERSION).tar.gz"
 
 .PHONY: demo test
 demo:
