@@ -349,6 +349,11 @@ cluster_stop() {
 trap cluster_stop EXIT
 trap 'exit 130' INT TERM
 
+# objects built for another PostgreSQL (`make clean` would also remove log/)
+clean_objects() {
+    rm -f ignis.so ignis.bc src/*.o src/*.bc
+}
+
 # ---------------------------------------------------------------------------
 # One PostgreSQL: build, install, cluster, steps
 # ---------------------------------------------------------------------------
@@ -365,7 +370,7 @@ run_target() {  # run_target <pg_config> <first?>
     log "$version ($PG_CONFIG)"
 
     log "build"
-    make --no-print-directory clean >/dev/null 2>&1
+    clean_objects
     if ! make -j2 --no-print-directory; then
         record build 0 1; return
     fi
@@ -404,5 +409,8 @@ for pgc in "${TARGETS[@]}"; do
     first=0
 done
 LABEL=""
+# the last build was for the last PostgreSQL: leave none behind for a plain
+# `make install` into another one
+[ ${#TARGETS[@]} -gt 1 ] && clean_objects
 
 summary
