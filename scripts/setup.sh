@@ -11,6 +11,7 @@
 #                                      from ../shared/vendor/postgresql-18.3.tar.gz
 #                                      (needs bison and flex) into a cache outside
 #                                      the clone; prints nothing new when built already
+#   bash scripts/setup.sh --pg18-tools only the packages that build needs
 #   bash scripts/setup.sh --dry-run    print the missing packages, install nothing
 #                                      (exit status 0: nothing missing, 1: some)
 #   bash scripts/setup.sh --root DIR   look for the files under DIR instead of /
@@ -35,6 +36,7 @@ while [ $# -gt 0 ]; do
         --node) NODE=1 ;;
         --bench) BENCH=1 ;;
         --pg18) PG18=1 ;;
+        --pg18-tools) PG18=2 ;;
         --dry-run) DRY=1 ;;
         --root) shift; R=${1:?--root needs a directory} ;;
         --pg18-config) PRINT18=1 ;;
@@ -114,7 +116,7 @@ if [ "$NODE" = 1 ]; then
     has_cmd npm || need npm
 fi
 [ "$BENCH" = 1 ] && { has_cmd gnuplot || need gnuplot-nox; }
-if [ "$PG18" = 1 ] && ! pg18_built; then
+if [ "$PG18" != 0 ] && ! pg18_built; then
     has_cmd bison || need bison
     has_cmd flex || need flex
     has_cmd perl || need perl

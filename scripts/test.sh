@@ -35,8 +35,10 @@
 #              node       examples/node: the TypeScript example and its tests
 #
 # Environment:
-#   PG_CONFIG        run on this PostgreSQL only (see above)
-#   IGNIS_PG18=0     skip the PostgreSQL 18 run; IGNIS_PG18=1: fail without it
+#   PG_CONFIG        run on this PostgreSQL instead of Debian's 15 (and not on 18
+#                    unless IGNIS_PG18=1)
+#   IGNIS_PG18=0     skip the PostgreSQL 18 run; IGNIS_PG18=1: run it in any case
+#                    (building it when needed; fails when it cannot)
 #   IGNIS_NODE=0     skip the Node.js example
 set -uo pipefail
 
@@ -50,7 +52,8 @@ cd "$(dirname "$0")/.." || exit 1
 ROOT=$(pwd)
 SECONDS=0
 
-log() { printf '\n=== %s\n' "$*"; }
+STEP_T0=0
+log() { printf '\n=== %s\n' "$*"; STEP_T0=$SECONDS; }
 
 # ---------------------------------------------------------------------------
 # Result bookkeeping: each step records "<passed> <failed> <step>" lines in
@@ -63,7 +66,7 @@ LABEL=""      # "pg15: " etc. in front of the step names of a PostgreSQL section
 
 record() {  # record <step> <passed> <failed>
     printf '%s %s %s%s\n' "$2" "$3" "$LABEL" "$1" >>"$RESULTS"
-    printf -- '--- %s%s: %s passed, %s failed\n' "$LABEL" "$1" "$2" "$3"
+    printf -- '--- %s%s: %s passed, %s failed (%ss)\n' "$LABEL" "$1" "$2" "$3" $((SECONDS - STEP_T0))
 }
 
 # Count pg_regress / pg_isolation_regress results in an output file. Handles
@@ -107,36 +110,39 @@ if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO=(sudo); fi
 # Which PostgreSQL installations: the one PG_CONFIG names, or Debian's 15 and
 # the assert-enabled 18 build.
 # ---------------------------------------------------------------------------
-TARGETS=()
+TARGETS=("${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}")
 SETUP_ARGS=()
 [ "${IGNIS_NODE:-1}" != 0 ] && SETUP_ARGS+=(--node)
-if [ -n "${PG_CONFIG:-}" ]; then
-    TARGETS=("$PG_CONFIG")
-else
-    TARGETS=(/usr/lib/postgresql/15/bin/pg_config)
-    case "${IGNIS_PG18:-auto}" in
-        0) ;;
-        1) SETUP_ARGS+=(--pg18) ;;
-        *) if ls "$ROOT"/../shared/vendor/postgresql-18.*.tar.gz "$ROOT"/../../shared/vendor/postgresql-18.*.tar.gz \
-               >/dev/null 2>&1 || [ -n "${IGNIS_PG18_TARBALL:-}" ]; then
-               SETUP_ARGS+=(--pg18)
-           fi ;;
-    esac
-fi
+PG18=0
+case "${IGNIS_PG18:-auto}" in
+    0) ;;
+    1) PG18=1 ;;
+    *) if [ -z "${PG_CONFIG:-}" ] && { [ -n "${IGNIS_PG18_TARBALL:-}" ] ||
+           ls "$ROOT"/../shared/vendor/postgresql-18.*.tar.gz "$ROOT"/../../shared/vendor/postgresql-18.*.tar.gz \
+              >/dev/null 2>&1; }; then
+           PG18=1
+       fi ;;
+esac
+[ "$PG18" = 1 ] && SETUP_ARGS+=(--pg18-tools)
 
 log "setup (scripts/setup.sh ${SETUP_ARGS[*]})"
-t0=$SECONDS
 if ! bash scripts/setup.sh "${SETUP_ARGS[@]}"; then
     echo "could not install what the tests need" >&2
     record setup-install 0 1
     summary; exit 1
 fi
-echo "--- setup took $((SECONDS - t0))s"
-for a in "${SETUP_ARGS[@]}"; do
-    if [ "$a" = --pg18 ]; then
-        TARGETS+=("$(bash scripts/setup.sh --pg18-config)")
+echo "--- setup took $((SECONDS - STEP_T0))s"
+
+# PostgreSQL 18 with assertions: built once into its cache, then reused
+if [ "$PG18" = 1 ]; then
+    log "PostgreSQL 18 with assertions (scripts/setup.sh --pg18)"
+    if bash scripts/setup.sh --pg18 && pg18_config=$(bash scripts/setup.sh --pg18-config); then
+        echo "--- PostgreSQL 18 ready after $((SECONDS - STEP_T0))s"
+        TARGETS+=("$pg18_config")
+    else
+        record pg18-build 0 1
     fi
-done
+fi
 
 # ---------------------------------------------------------------------------
 # Steps that do not depend on the PostgreSQL version
