@@ -13,7 +13,7 @@ use PostgreSQL::Test::Utils;
 use File::Temp qw(tempdir);
 use Test::More;
 
-our @EXPORT = qw(sample_sql extension_objects catalog_rows call_results same_text);
+our @EXPORT = qw(sample_sql sample_parts extension_objects catalog_rows call_results same_text);
 
 # same_text(got, expected, name): a test that the two texts are equal; on a
 # difference, the unified diff (expected -> got) instead of both texts whole
@@ -48,6 +48,16 @@ sub sample_sql
 		  or die "docs/sample.sql has no CREATE EXTENSION ignis line";
 	}
 	return $sql;
+}
+
+# docs/sample.sql in two parts: the tables and data, and the registration
+# of the models and relations (after its CREATE EXTENSION line)
+sub sample_parts
+{
+	my $sql = slurp_file("$FindBin::RealBin/../../docs/sample.sql");
+	my ($tables, $register) = split /^CREATE EXTENSION ignis;\n/m, $sql, 2;
+	die "docs/sample.sql has no CREATE EXTENSION ignis line" unless defined $register;
+	return ($tables, $register);
 }
 
 # Every object of the extension with what defines it: functions through
