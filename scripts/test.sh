@@ -227,7 +227,8 @@ step_tap() {
     fi
     (cd "$ROOT" && "${runas[@]}" env PATH="$PGBIN:$PATH" PG_CONFIG="$PG_CONFIG" \
         PERL5LIB="$PGXS_DIR/src/test/perl${PERL5LIB:+:$PERL5LIB}" \
-        TESTDIR="$ROOT" PG_REGRESS="$PGXS_DIR/src/test/regress/pg_regress" \
+        TESTDIR="$ROOT" TESTDATADIR="$ROOT/tmp_check" TESTLOGDIR="$ROOT/tmp_check/log" \
+        PG_REGRESS="$PGXS_DIR/src/test/regress/pg_regress" \
         prove -v "${tests[@]}") 2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
     read -r p f < <(count_tap "$out")
