@@ -29,10 +29,27 @@ PG_CONFIG ?= $(shell command -v pg_config 2>/dev/null || echo /usr/lib/postgresq
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# only the SQL entry points, _PG_init and the module magic are exported
+# (PGDLLEXPORT, src/ignis.h); PostgreSQL 16+ adds this flag itself
+ifeq ($(GCC),yes)
+override CFLAGS += -fvisibility=hidden
+endif
+
 # every stage shares the declarations of src/ignis.h (after the include, so
 # that PGXS' "all" stays the default goal)
 $(OBJS): src/ignis.h
 src/convert.o src/where_parse.o src/where_emit.o: src/where.h
+
+# the release archives ignis-<version>.zip and .tar.gz (PGXN takes the zip):
+# the committed tree (git archive of HEAD) under ignis-<version>/, the
+# version being ignis.control's default_version; DISTDIR=dir puts them there
+IGNIS_VERSION = $(shell sed -n "s/^default_version = '\\(.*\\)'/\\1/p" $(srcdir)/ignis.control)
+DISTDIR ?= .
+.PHONY: dist
+dist:
+	git archive --format=zip --prefix=$(EXTENSION)-$(IGNIS_VERSION)/ -o $(DISTDIR)/$(EXTENSION)-$(IGNIS_VERSION).zip HEAD
+	git archive --format=tar.gz --prefix=$(EXTENSION)-$(IGNIS_VERSION)/ -o $(DISTDIR)/$(EXTENSION)-$(IGNIS_VERSION).tar.gz HEAD
+	@echo "$(DISTDIR)/$(EXTENSION)-$(IGNIS_VERSION).zip $(DISTDIR)/$(EXTENSION)-$(IGNIS_VERSION).tar.gz"
 
 .PHONY: demo test
 demo:

@@ -43,7 +43,7 @@ text_arg(FunctionCallInfo fcinfo, int argno, const char *name)
 	return PG_GETARG_TEXT_PP(argno);
 }
 
-static pg_attribute_noreturn() void
+static pg_noreturn void
 bad_setting(const char *path, const char *what)
 {
 	ereport(ERROR,
@@ -199,7 +199,12 @@ static char *
 default_primary_key(Oid relid, IgnisModel *model)
 {
 	Relation	rel = relation_open(relid, AccessShareLock);
+#if PG_VERSION_NUM >= 180000
+	/* 18 added deferrable_ok; false keeps the earlier behaviour */
+	Oid			pkindex = RelationGetPrimaryKeyIndex(rel, false);
+#else
 	Oid			pkindex = RelationGetPrimaryKeyIndex(rel);
+#endif
 	char	   *result = NULL;
 
 	if (OidIsValid(pkindex))

@@ -23,6 +23,18 @@
 #ifndef IGNIS_H
 #define IGNIS_H
 
+/*
+ * The module exports only what PostgreSQL looks up in it: the module magic,
+ * _PG_init and the SQL entry points with their pg_finfo_ records. The
+ * Makefile compiles with -fvisibility=hidden; PostgreSQL 16+ defines
+ * PGDLLEXPORT as visibility("default"), earlier releases leave it empty on
+ * ELF platforms, so it is defined here, before c.h (which keeps a definition
+ * it finds).
+ */
+#if !defined(PGDLLEXPORT) && !defined(_WIN32) && (defined(__GNUC__) || defined(__clang__))
+#define PGDLLEXPORT __attribute__((visibility("default")))
+#endif
+
 #include "postgres.h"
 
 #include "access/attnum.h"
@@ -33,6 +45,32 @@
 #include "nodes/pg_list.h"
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
+
+/*
+ * Before PostgreSQL 16, PG_FUNCTION_INFO_V1 exports the pg_finfo_ record but
+ * not the function itself; declare both exported as 16 does.
+ */
+#if PG_VERSION_NUM < 160000
+#undef PG_FUNCTION_INFO_V1
+#define PG_FUNCTION_INFO_V1(funcname) \
+extern PGDLLEXPORT Datum funcname(PG_FUNCTION_ARGS); \
+extern PGDLLEXPORT const Pg_finfo_record *CppConcat(pg_finfo_,funcname)(void); \
+const Pg_finfo_record * \
+CppConcat(pg_finfo_,funcname) (void) \
+{ \
+	static const Pg_finfo_record finfo = {1}; \
+	return &finfo; \
+} \
+extern int no_such_variable
+#endif
+
+/* fmgr.h declares _PG_init exported from PostgreSQL 16 on */
+extern PGDLLEXPORT void _PG_init(void);
+
+/* PostgreSQL 18 replaced pg_attribute_noreturn() by pg_noreturn */
+#ifndef pg_noreturn
+#define pg_noreturn pg_attribute_noreturn()
+#endif
 
 /* ---------------------------------------------------------------------------
  * GUCs (ignis.c)

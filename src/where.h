@@ -82,7 +82,7 @@ struct WhereExpr
 };
 
 /* convert.c */
-extern pg_attribute_noreturn() void where_invalid(const char *path, const char *fmt,
+extern pg_noreturn void where_invalid(const char *path, const char *fmt,
 												  const char *detail);
 extern Operand operand_scalar(IgnisProperty *prop, Oid typid, JNode *value, const char *path);
 extern Operand operand_text(const char *s, JNode *json);

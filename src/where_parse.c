@@ -680,7 +680,7 @@ allowed:
 	return NULL;
 }
 
-static pg_attribute_noreturn() void
+static pg_noreturn void
 unknown_operator(const char *opname, StringInfo path)
 {
 	const char *best = closest_match(opname, supported_ops, lengthof(supported_ops));
