@@ -27,9 +27,8 @@ set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
-PG_MAJOR=15
-PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
-export PG_CONFIG=$PGBIN/pg_config
+# Debian's PostgreSQL 15 unless PG_CONFIG names another installation
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 
 SMOKE=0
 for arg in "$@"; do
@@ -81,22 +80,10 @@ SUDO=()
 if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO=(sudo); fi
 
 # ---------------------------------------------------------------------------
-# 1. Packages (installed only when absent)
+# 1. Packages (scripts/setup.sh installs what is missing)
 # ---------------------------------------------------------------------------
-ensure_packages() {
-    local pkgs=()
-    [ -x "$PGBIN/postgres" ] && [ -x "$PGBIN/initdb" ] || pkgs+=("postgresql-$PG_MAJOR")
-    [ -x "$PG_CONFIG" ] && [ -f "$("$PG_CONFIG" --pgxs 2>/dev/null)" ] || pkgs+=("postgresql-server-dev-$PG_MAJOR")
-    [ -x "$PGBIN/pgbench" ] || command -v pgbench >/dev/null 2>&1 || pkgs+=(postgresql-contrib)
-    command -v gnuplot >/dev/null 2>&1 || pkgs+=(gnuplot-nox)
-    command -v make >/dev/null 2>&1 || pkgs+=(make)
-    command -v gcc >/dev/null 2>&1 || pkgs+=(gcc)
-    [ ${#pkgs[@]} -eq 0 ] && return 0
-    log "installing ${pkgs[*]}"
-    "${SUDO[@]}" apt-get update -qq &&
-        DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq "${pkgs[@]}" >/dev/null
-}
-ensure_packages || die "could not install the required packages"
+bash "$ROOT/scripts/setup.sh" --bench || die "could not install the required packages"
+PGBIN=$("$PG_CONFIG" --bindir) || die "no PostgreSQL at $PG_CONFIG"
 PGBENCH=$PGBIN/pgbench
 [ -x "$PGBENCH" ] || PGBENCH=$(command -v pgbench)
 
@@ -112,16 +99,7 @@ fi
 # ---------------------------------------------------------------------------
 # 3. Throwaway cluster: unix socket only, free port, removed on exit
 # ---------------------------------------------------------------------------
-free_port() {
-    local p hex
-    for p in $(seq 55432 56431); do
-        grep -q "\.s\.PGSQL\.$p\$" /proc/net/unix 2>/dev/null && continue
-        hex=$(printf ':%04X ' "$p")
-        grep -qi "$hex" /proc/net/tcp /proc/net/tcp6 2>/dev/null && continue
-        echo "$p"; return 0
-    done
-    return 1
-}
+. "$ROOT/scripts/lib.sh"    # free_port
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ignis-bench.XXXXXX") || die "mktemp failed"
 chmod 755 "$WORK"
@@ -130,7 +108,7 @@ if [ "$(id -u)" -eq 0 ]; then
     chown postgres "$WORK"
     RUNAS=(runuser -u postgres --)
 fi
-PORT=$(free_port) || die "no free port"
+PORT=$(free_port 55432) || die "no free port"
 
 cleanup() {
     local rc=$?

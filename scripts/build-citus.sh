@@ -5,7 +5,7 @@
 #   PG_CONFIG=/path/to/pg_config bash scripts/build-citus.sh [TARBALL]
 #
 # TARBALL defaults to $CITUS_TARBALL, else ../shared/vendor/citus-13.2.2.tar.gz
-# beside the clone.
+# beside the clone (or beside a worktree's folder).
 # Idempotent: when citus.so of this version is already installed for that
 # PostgreSQL, nothing is rebuilt. Citus 13.2 supports PostgreSQL 15 to 17; for
 # any other major version the script says so and exits 0 without installing
@@ -27,7 +27,14 @@ set -euo pipefail
 
 CITUS_VERSION=13.2.2
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TARBALL=${1:-${CITUS_TARBALL:-$ROOT/../shared/vendor/citus-$CITUS_VERSION.tar.gz}}
+TARBALL=${1:-${CITUS_TARBALL:-}}
+if [ -z "$TARBALL" ]; then
+    # shared/ lies beside the clone (../shared), or beside a worktree's folder
+    for d in "$ROOT/../shared" "$ROOT/../../shared"; do
+        TARBALL=$d/vendor/citus-$CITUS_VERSION.tar.gz
+        [ -f "$TARBALL" ] && break
+    done
+fi
 PG_CONFIG=${PG_CONFIG:-pg_config}
 
 say() { printf 'build-citus: %s\n' "$*"; }

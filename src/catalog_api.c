@@ -11,6 +11,8 @@
  */
 #include "ignis.h"
 
+#include "utils/guc.h"
+
 #include "access/relation.h"
 #include "catalog/index.h"
 #include "catalog/pg_index.h"
@@ -28,7 +30,7 @@
 
 static const char *const settings_keys[] = {
 	"naming", "properties", "primaryKey", "hiddenProperties", "defaultFilter",
-	"softDelete", "operationScope", "defaultLimit", "defaultIncludeLimit", "scopeFilter"
+	"softDelete", "operationScope", "defaultLimit", "defaultIncludeLimit", "scopeFilter", "textSearchConfig"
 };
 
 static text *
@@ -41,7 +43,7 @@ text_arg(FunctionCallInfo fcinfo, int argno, const char *name)
 	return PG_GETARG_TEXT_PP(argno);
 }
 
-static pg_attribute_noreturn() void
+static pg_noreturn void
 bad_setting(const char *path, const char *what)
 {
 	ereport(ERROR,
@@ -109,6 +111,8 @@ relation_json(StringInfo buf, const char *model, IgnisRelationDef *r, bool with_
 	json_str_array(buf, r->fields, r->nkeys);
 	appendStringInfoString(buf, ", \"references\": ");
 	json_str_array(buf, r->refs, r->nkeys);
+	if (r->batched)
+		appendStringInfoString(buf, ", \"strategy\": \"batched\"");
 	appendStringInfoChar(buf, '}');
 }
 
@@ -195,7 +199,12 @@ static char *
 default_primary_key(Oid relid, IgnisModel *model)
 {
 	Relation	rel = relation_open(relid, AccessShareLock);
+#if PG_VERSION_NUM >= 180000
+	/* 18 added deferrable_ok; false keeps the earlier behaviour */
+	Oid			pkindex = RelationGetPrimaryKeyIndex(rel, false);
+#else
 	Oid			pkindex = RelationGetPrimaryKeyIndex(rel);
+#endif
 	char	   *result = NULL;
 
 	if (OidIsValid(pkindex))
@@ -250,7 +259,7 @@ normalise_settings(JNode *settings)
 					 errmsg("ignis: unknown setting %s",
 							errpath_with_key("settings", settings->keys[i])),
 					 best ? errhint("Did you mean \"%s\"?", best)
-					 : errhint("Settings: naming, properties, primaryKey, hiddenProperties, defaultFilter, softDelete, operationScope, defaultLimit, defaultIncludeLimit, scopeFilter.")));
+					 : errhint("Settings: naming, properties, primaryKey, hiddenProperties, defaultFilter, softDelete, operationScope, defaultLimit, defaultIncludeLimit, scopeFilter, textSearchConfig.")));
 		}
 	}
 
@@ -321,6 +330,15 @@ normalise_settings(JNode *settings)
 			bad_setting("settings.defaultFilter", "a filter object");
 		jnode_put(norm, "defaultFilter", v);
 	}
+
+	/* full-text search configuration, resolved and fixed now (decision 28) */
+	v = jnode_get(settings, "textSearchConfig");
+	if (v && v->type != JN_NULL && v->type != JN_STRING)
+		bad_setting("settings.textSearchConfig", "the name of a text search configuration");
+	jnode_put(norm, "textSearchConfig",
+			  jnode_string(ignis_ts_config_name(v && v->type == JN_STRING ? v->str
+												: GetConfigOptionByName("default_text_search_config", NULL, false),
+												"settings.textSearchConfig")));
 
 	v = jnode_get(settings, "scopeFilter");
 	if (v && v->type != JN_NULL)
@@ -580,11 +598,11 @@ ignis_register_relation(PG_FUNCTION_ARGS)
 					 errmsg("ignis: relations through a junction model are not supported (settings.through)"),
 					 errhint("Register the junction table as a model with two \"one\" relations and nest includes through it.")));
 		if (strcmp(k, "fields") != 0 && strcmp(k, "references") != 0 &&
-			strcmp(k, "inverseOf") != 0)
+			strcmp(k, "inverseOf") != 0 && strcmp(k, "strategy") != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("ignis: unknown setting %s", errpath_with_key("settings", k)),
-					 errhint("Relation settings: fields, references, inverseOf.")));
+					 errhint("Relation settings: fields, references, inverseOf, strategy.")));
 	}
 	if (name[0] == '\0' || strlen(name) >= NAMEDATALEN)
 		ereport(ERROR,
@@ -605,6 +623,16 @@ ignis_register_relation(PG_FUNCTION_ARGS)
 	rel.name = name;
 	rel.many = many;
 	rel.target = target->name;
+	{
+		JNode	   *strategy = jnode_get(settings, "strategy");
+
+		if (strategy && strategy->type != JN_NULL &&
+			(strategy->type != JN_STRING ||
+			 (strcmp(strategy->str, "correlated") != 0 && strcmp(strategy->str, "batched") != 0)))
+			bad_setting("settings.strategy", "\"correlated\" or \"batched\"");
+		rel.batched = strategy && strategy->type == JN_STRING &&
+			strcmp(strategy->str, "batched") == 0;
+	}
 
 	if (inverse && !many)
 		bad_setting("settings.inverseOf", "absent on a \"one\" relation");
@@ -688,8 +716,9 @@ ignis_register_relation(PG_FUNCTION_ARGS)
 	}
 
 	{
-		Oid			types[6] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID};
-		Datum		values[6];
+		Oid			types[7] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+		TEXTOID};
+		Datum		values[7];
 		Datum	   *fe = palloc(sizeof(Datum) * rel.nkeys);
 		Datum	   *re = palloc(sizeof(Datum) * rel.nkeys);
 
@@ -704,10 +733,11 @@ ignis_register_relation(PG_FUNCTION_ARGS)
 		values[3] = CStringGetTextDatum(target->name);
 		values[4] = PointerGetDatum(construct_array(fe, rel.nkeys, TEXTOID, -1, false, TYPALIGN_INT));
 		values[5] = PointerGetDatum(construct_array(re, rel.nkeys, TEXTOID, -1, false, TYPALIGN_INT));
+		values[6] = CStringGetTextDatum(rel.batched ? "batched" : "correlated");
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "ignis: SPI_connect failed");
-		catalog_exec("INSERT INTO ignis.relations (model, name, type, target, fields, refs)"
-					 " VALUES ($1, $2, $3, $4, $5, $6)", 6, types, values, false);
+		catalog_exec("INSERT INTO ignis.relations (model, name, type, target, fields, refs, strategy)"
+					 " VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, types, values, false);
 		SPI_finish();
 	}
 

@@ -412,16 +412,46 @@ emit_carrier_cast(QueryBuilder *qb, IgnisProperty *prop)
  * INSERT INTO rel AS t0 (columns) followed by, for one row, VALUES of one
  * parameter per value; for rows with the same keys, a SELECT over
  * ROWS FROM (unnest($1), unnest($2), ...), whose text does not depend on the
- * row count; for rows with different keys, a VALUES list reading the same
- * column arrays by position, with DEFAULT where a row lacks a key (one
- * INSERT, so defaults and identities are assigned in input order).
+ * row count; for rows with different keys, a VALUES list with one parameter
+ * per value and DEFAULT where a row lacks a key (one INSERT, so defaults and
+ * identities are assigned in input order).
  */
+/* One row of a VALUES list: a parameter per value, DEFAULT where the row has no key. */
+static void
+emit_values_row(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, int r)
+{
+	ColValue   *row = cr->rows[r];
+	bool		first = true;
+	int			i;
+
+	appendStringInfoChar(&qb->sql, '(');
+	for (i = 0; i < model->nprops; i++)
+	{
+		IgnisProperty *prop = &model->props[i];
+
+		if (!cr->any[i])
+			continue;
+		if (!first)
+			appendStringInfoString(&qb->sql, ", ");
+		first = false;
+		if (!cr->has[r][i])
+		{
+			appendStringInfoString(&qb->sql, "DEFAULT");
+			continue;
+		}
+		qb_append_new_param(qb, prop->kind == PROP_JSON ? JSONBOID : prop->typid,
+							row[i].value, row[i].isnull, row[i].json);
+		if (prop->kind == PROP_JSON)
+			appendStringInfoString(&qb->sql, "::pg_catalog.json");
+	}
+	appendStringInfoChar(&qb->sql, ')');
+}
+
 static void
 emit_insert(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, bool single_row,
 			bool should_return)
 {
 	int			n = model->nprops;
-	int		   *param = palloc0(sizeof(int) * Max(n, 1));
 	int			i,
 				r;
 	int			ncols = 0;
@@ -460,25 +490,8 @@ emit_insert(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, bool single_row
 
 	if (single_row)
 	{
-		ColValue   *row = cr->rows[0];
-
-		appendStringInfoString(&qb->sql, " VALUES (");
-		first = true;
-		for (i = 0; i < n; i++)
-		{
-			IgnisProperty *prop = &model->props[i];
-
-			if (!cr->any[i])
-				continue;
-			if (!first)
-				appendStringInfoString(&qb->sql, ", ");
-			first = false;
-			qb_append_new_param(qb, prop->kind == PROP_JSON ? JSONBOID : prop->typid,
-								row[i].value, row[i].isnull, row[i].json);
-			if (prop->kind == PROP_JSON)
-				appendStringInfoString(&qb->sql, "::pg_catalog.json");
-		}
-		appendStringInfoChar(&qb->sql, ')');
+		appendStringInfoString(&qb->sql, " VALUES ");
+		emit_values_row(qb, model, cr, 0);
 		emit_returning(qb, model, should_return);
 		return;
 	}
@@ -520,34 +533,18 @@ emit_insert(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, bool single_row
 		return;
 	}
 
-	for (i = 0; i < n; i++)
-		if (cr->any[i])
-			param[i] = column_array_param(qb, &model->props[i], cr, i);
+	/*
+	 * One parameter per value: a column array subscripted per row would be
+	 * copied into the plan once per row as a constant (quadratic memory: 40,000
+	 * rows of two key sets took 19 GB), so memory stays linear in the data.
+	 */
 	appendStringInfoString(&qb->sql, " VALUES ");
 	qb->no_cache = true;		/* the text grows with the rows: not worth a plan */
 	for (r = 0; r < cr->nrows; r++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		appendStringInfoString(&qb->sql, r ? ", (" : "(");
-		first = true;
-		for (i = 0; i < n; i++)
-		{
-			if (!cr->any[i])
-				continue;
-			if (!first)
-				appendStringInfoString(&qb->sql, ", ");
-			first = false;
-			if (!cr->has[r][i])
-			{
-				appendStringInfoString(&qb->sql, "DEFAULT");
-				continue;
-			}
-			appendStringInfoChar(&qb->sql, '(');
-			qb_append_param(qb, param[i]);
-			appendStringInfo(&qb->sql, ")[%d]", r + 1);
-			emit_carrier_cast(qb, &model->props[i]);
-		}
-		appendStringInfoChar(&qb->sql, ')');
+		appendStringInfoString(&qb->sql, r ? ", " : "");
+		emit_values_row(qb, model, cr, r);
 	}
 	emit_returning(qb, model, should_return);
 }
@@ -691,7 +688,7 @@ write_where(IgnisModel *model, JNode *conditions, const char *argname, IgnisOpti
 
 			for (i = 0; i < defaults->n; i++)
 				if (strcmp(defaults->keys[i], sd) != 0)
-					jnode_put(copy, defaults->keys[i], defaults->items[i]);
+					jnode_add(copy, defaults->keys[i], defaults->items[i]);
 			defaults = copy;
 		}
 		merged = filter_merge_where(defaults, conditions);
@@ -784,6 +781,7 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 		int			old = errpath_push_key(&path, key);
 		int			idx = ignis_model_find_prop(model, key);
 
+		CHECK_FOR_INTERRUPTS();
 		if (idx < 0 && strpbrk(key, ".[") != NULL)
 		{
 			const char *rest;
@@ -793,6 +791,13 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 			ps->components = ignis_parse_json_path(rest, path.data);
 			ps->value = data->items[i];
 			idx = prop - model->props;
+			/* each path is one nested ignis._set_path call of the statement */
+			if (list_length(paths[idx]) >= ignis_max_update_paths)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("ignis: more than %d JSON-path keys for property \"%s\" at %s",
+								ignis_max_update_paths, prop->name, path.data),
+						 errhint("Update the document as a whole, or raise ignis.max_update_paths.")));
 			paths[idx] = lappend(paths[idx], ps);
 		}
 		else
