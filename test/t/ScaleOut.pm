@@ -19,7 +19,7 @@ use Test::More;
 use IgnisTest;
 
 our @EXPORT = qw(plain_schema_sql posts_sql data_sql models_sql helpers_sql
-  @reads @writes @contents run_all compare_reads compare_writes mask_now explain_read
+  @reads @writes @contents @strategy_reads measure_strategies run_all compare_reads compare_writes mask_now explain_read
   explain_write remote_lines);
 
 # The local reference schema. The spread-out tests create the same columns.
@@ -128,10 +128,25 @@ SELECT ignis.register_relation('Category', 'posts',    'many', 'Post',     '{"in
 
 # try(sql): the value of a one-value statement, or "ERROR <sqlstate>: <message>";
 # explain_sql(sql, params): EXPLAIN (VERBOSE, COSTS OFF) of a statement ignis
-# generated, its parameters written in as literals (what a per-call plan sees).
+# generated, its parameters written in as literals (what a per-call plan sees);
+# ms_per_call(sql, n): mean wall time of n runs after a first one.
 sub helpers_sql
 {
 	return $IgnisTest::try_function . q{
+CREATE FUNCTION public.ms_per_call(q text, n int) RETURNS numeric
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  t0 timestamptz;
+  r  text;
+BEGIN
+  EXECUTE q INTO r;  -- plans cached, connections open
+  t0 := clock_timestamp();
+  FOR i IN 1 .. n LOOP
+    EXECUTE q INTO r;
+  END LOOP;
+  RETURN round((extract(epoch FROM clock_timestamp() - t0) * 1000 / n)::numeric, 2);
+END
+$fn$;
 CREATE FUNCTION public.explain_sql(q text, params jsonb) RETURNS SETOF text
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -188,6 +203,16 @@ our @reads = (
 		q{SELECT ignis.find('User', '{"order": "id", "limit": 4, "include": [{"relation": "posts", "scope": {"order": "id", "limit": 2, "include": [{"relation": "comments", "scope": {"order": "id"}}]}}, "comments"]}')} ],
 	[ 'include: category -> posts (inverse)',
 		q{SELECT ignis.find('Category', '{"order": "id", "include": [{"relation": "posts", "scope": {"order": "id", "limit": 3, "fields": ["id", "title"]}}]}')} ],
+	[ 'include, batched: local users -> posts (many, scoped)',
+		q{SELECT ignis.find('User', '{"where": {"id": {"lte": 6}}, "include": [{"relation": "posts", "strategy": "batched", "scope": {"where": {"status": "published"}, "order": ["views DESC"], "limit": 3}}]}')} ],
+	[ 'include, batched: posts -> author (one) and category',
+		q{SELECT ignis.find('Post', '{"order": "id", "limit": 12, "include": [{"relation": "author", "strategy": "batched"}, {"relation": "category", "strategy": "batched"}]}')} ],
+	[ 'include, batched: posts -> comments (many)',
+		q{SELECT ignis.find('Post', '{"where": {"id": {"between": [10, 20]}}, "order": "id", "include": [{"relation": "comments", "strategy": "batched", "scope": {"order": "id DESC", "limit": 2}}]}')} ],
+	[ 'include, batched: comments -> post (one) -> author',
+		q{SELECT ignis.find('Comment', '{"order": "id", "limit": 8, "include": [{"relation": "post", "strategy": "batched", "scope": {"include": ["author"]}}, {"relation": "author", "strategy": "batched"}]}')} ],
+	[ 'include, batched: nested users -> posts -> comments',
+		q{SELECT ignis.find('User', '{"order": "id", "limit": 4, "include": [{"relation": "posts", "strategy": "batched", "scope": {"order": "id", "limit": 2, "include": [{"relation": "comments", "scope": {"order": "id"}}]}}, {"relation": "comments", "strategy": "batched"}]}')} ],
 	[ 'find_one', q{SELECT ignis.find_one('Post', '{"where": {"status": "published"}, "order": ["views DESC"], "include": ["author"]}')} ],
 	[ 'find_one: no match', q{SELECT ignis.find_one('Post', '{"where": {"views": {"gt": 100000}}}')} ],
 	[ 'find_by_id', q{SELECT ignis.find_by_id('Post', 17, '{"include": ["author", "comments"]}')} ],
@@ -347,6 +372,71 @@ sub compare_writes
 		join("\n", run_all($node, $plain, @contents)),
 		"$label: every write rolled back");
 	return \%got;
+}
+
+# Includes measured with both relation strategies.
+our @strategy_reads = (
+	[ 'users (12) -> posts, many, top 3 by id', 'User',
+		'{"order": "id", "limit": 12, "include": [{"relation": "posts", "strategy": "%s", "scope": {"order": "id", "limit": 3}}]}' ],
+	[ 'comments (20) -> post, one', 'Comment',
+		'{"order": "id", "limit": 20, "include": [{"relation": "post", "strategy": "%s"}]}' ],
+	[ 'posts (20) -> comments, many', 'Post',
+		'{"order": "id", "limit": 20, "include": [{"relation": "comments", "strategy": "%s"}]}' ],
+);
+
+# measure_strategies($node, $db, $plain, $remote_db, $count_sql, $label, @remotes):
+# for each include of @strategy_reads and each strategy, the result (checked
+# against the local tables), the statements the remote nodes received (the
+# sum of $count_sql over @remotes after pg_stat_statements_reset()) and the
+# mean time per call, both strategies timed side by side in one session.
+# Returns the lines of a table (markdown).
+sub measure_strategies
+{
+	my ($node, $db, $plain, $remote_db, $count_sql, $label, @remotes) = @_;
+	my @rows = ('| include | strategy | remote queries | remote statements | ms per call |',
+		'|---|---|---:|---:|---:|');
+	foreach my $m (@strategy_reads)
+	{
+		my ($name, $model, $filter) = @$m;
+		my %r;
+		foreach my $strategy (qw(correlated batched))
+		{
+			my $sql = sprintf(q{SELECT ignis.find('%s', '%s')}, $model, sprintf($filter, $strategy));
+			$_->safe_psql($remote_db, 'SELECT pg_stat_statements_reset()') foreach @remotes;
+			my $got = join('', run_all($node, $db, $sql));
+			my ($queries, $statements) = (0, 0);
+			foreach my $rn (@remotes)
+			{
+				my ($q, $st) = split /\|/, $rn->safe_psql($remote_db, $count_sql);
+				$queries += $q;
+				$statements += $st;
+			}
+			$r{$strategy} = [ $got, $queries, $statements, $sql ];
+		}
+		my $expected = $node->safe_psql($plain,
+			sprintf(q{SELECT ignis.find('%s', '%s')}, $model, sprintf($filter, 'correlated')));
+		# side by side: correlated, batched, correlated, batched
+		my @t = run_all($node, $db, map {
+			my $q = $r{$_}[3];
+			$q =~ s/'/''/g;
+			"SELECT public.ms_per_call('$q', 10)"
+		} qw(correlated batched correlated batched));
+		foreach my $strategy (qw(correlated batched))
+		{
+			my ($got, $q, $st) = @{ $r{$strategy} };
+			if ($got =~ /^ERROR/)
+			{
+				push @rows, "| $name | $strategy | refused: " . substr($got, 0, 120) . ' | | |';
+				note "$label: $name, $strategy: $got";
+				next;
+			}
+			is($got, $expected, "$label: $name, $strategy: the local tables' jsonb");
+			my $ms = $strategy eq 'correlated' ? "$t[0], $t[2]" : "$t[1], $t[3]";
+			push @rows, "| $name | $strategy | $q | $st | $ms |";
+		}
+	}
+	note join("\n", "$label: relation strategies", @rows);
+	return @rows;
 }
 
 # EXPLAIN (VERBOSE) of the statement build_query gives for a find.
