@@ -136,6 +136,8 @@ my @shapes = (
 	[ 'include one (posts -> author, local)', 'Post', '{"limit": 5, "include": ["author"]}' ],
 	[ 'include many (users -> posts, sharded)', 'User', '{"limit": 3, "include": [{"relation": "posts", "scope": {"order": "views DESC", "limit": 2}}]}' ],
 	[ 'include one (comments -> post, sharded)', 'Comment', '{"limit": 3, "include": ["post"]}' ],
+	[ 'include many, batched (users -> posts)', 'User', '{"limit": 3, "include": [{"relation": "posts", "strategy": "batched", "scope": {"order": "views DESC", "limit": 2}}]}' ],
+	[ 'include one, batched (comments -> post)', 'Comment', '{"limit": 3, "include": [{"relation": "post", "strategy": "batched"}]}' ],
 );
 my %plan;
 my $report = '';
