@@ -195,46 +195,9 @@ my @shapes = (
 	[ 'include many, batched (posts -> comments, not on the distribution key)', 'Post', '{"limit": 3, "include": [{"relation": "comments", "strategy": "batched"}]}' ],
 	[ 'include one, batched (comments -> post)', 'Comment', '{"limit": 3, "include": [{"relation": "post", "strategy": "batched"}]}' ],
 );
-my %plan;
-my $report = '';
-foreach my $s (@shapes)
-{
-	my ($name, $model, $filter, $options) = @$s;
-	my ($ret, $out, $err) = $coord->psql('dist', qq{
-SELECT public.explain_sql(q->>'sql', q->'params')
-  FROM ignis.build_query('$model', '$filter', '{}') q;
-});
-	$plan{$name} = $ret == 0 ? $out : "ERROR: $err";
-	$report .= "### $name: $model $filter\n$plan{$name}\n\n";
-}
-foreach my $c (
-	[ 'count', q{SELECT count(*) FROM public.posts t0 WHERE t0.deleted_at IS NULL AND t0.status OPERATOR(pg_catalog.=) 'published'} ],
-	[ 'exists', q{SELECT EXISTS (SELECT 1 FROM public.posts t0 WHERE t0.deleted_at IS NULL AND t0.author_id OPERATOR(pg_catalog.=) 3)} ])
-{
-	my ($name, $sql) = @$c;
-	$plan{$name} = $coord->safe_psql('dist', "EXPLAIN (VERBOSE, COSTS OFF) $sql");
-	$report .= "### $name\n$plan{$name}\n\n";
-}
-my @write_shapes = (
-	[ 'create', q{SELECT ignis.create('Post', '{"id": 3001, "authorId": 3, "title": "x"}', '{"log": {"use": true}}')} ],
-	[ 'create_all', q{SELECT ignis.create_all('Post', '[{"id": 3001, "authorId": 3, "title": "x"}, {"id": 3002, "authorId": 4, "title": "y"}]', '{"log": {"use": true}}')} ],
-	[ 'update_by_id', q{SELECT ignis.update_by_id('Post', 8, '{"views": 1}', '{"log": {"use": true}}')} ],
-	[ 'update_all', q{SELECT ignis.update_all('Post', '{"views": 1}', '{"status": "draft"}', '{"log": {"use": true}}')} ],
-	[ 'delete_by_id (soft)', q{SELECT ignis.delete_by_id('Post', 9, '{"log": {"use": true}}')} ],
-	[ 'delete_all (hard)', q{SELECT ignis.delete_all('Post', '{"views": {"lt": 10}}', '{"shouldHardDelete": true, "log": {"use": true}}')} ],
-	[ 'restore_all', q{SELECT ignis.restore_all('Post', '{"authorId": 3}', '{"log": {"use": true}}')} ],
-);
-foreach my $w (@write_shapes)
-{
-	my ($name, $call) = @$w;
-	$plan{$name} = explain_write($coord, 'dist', $call);
-	$report .= "### $name\n$plan{$name}\n\n";
-}
 my $report_file = "$PostgreSQL::Test::Utils::tmp_check/scaling_citus.txt";
-open(my $fh, '>', $report_file) or die "$report_file: $!";
-print $fh $report;
-close $fh;
-note "plans written to $report_file";
+my %plan = explain_shapes($coord, 'dist', $report_file, \@shapes,
+	[]);
 
 # ---------------------------------------------------------------------------
 # Statements on the workers for one include (pg_stat_statements).

@@ -19,7 +19,7 @@ use Test::More;
 use IgnisTest;
 
 our @EXPORT = qw(plain_schema_sql posts_sql data_sql models_sql helpers_sql
-  @reads @writes @contents @strategy_reads measure_strategies run_all compare_reads compare_writes mask_now explain_read
+  @reads @writes @contents @strategy_reads measure_strategies explain_shapes run_all compare_reads compare_writes mask_now explain_read
   explain_write remote_lines);
 
 # The local reference schema. The spread-out tests create the same columns.
@@ -437,6 +437,63 @@ sub measure_strategies
 	}
 	note join("\n", "$label: relation strategies", @rows);
 	return @rows;
+}
+
+# Statement shapes explained by both tests besides their own: the range
+# total and exists (the statements count and exists_with run for this where)
+# and the writes (their statement from options.log).
+our @count_shapes = (
+	[ 'count', q{SELECT count(*) FROM public.posts t0 WHERE t0.deleted_at IS NULL AND t0.status OPERATOR(pg_catalog.=) 'published'} ],
+	[ 'exists', q{SELECT EXISTS (SELECT 1 FROM public.posts t0 WHERE t0.deleted_at IS NULL AND t0.author_id OPERATOR(pg_catalog.=) 3)} ],
+);
+our @write_shapes = (
+	[ 'create', q{SELECT ignis.create('Post', '{"id": 3001, "authorId": 3, "title": "x"}', '{"log": {"use": true}}')} ],
+	[ 'create_all', q{SELECT ignis.create_all('Post', '[{"id": 3001, "authorId": 3, "title": "x"}, {"id": 3002, "authorId": 4, "title": "y"}]', '{"log": {"use": true}}')} ],
+	[ 'update_by_id', q{SELECT ignis.update_by_id('Post', 8, '{"views": 1}', '{"log": {"use": true}}')} ],
+	[ 'update_all', q{SELECT ignis.update_all('Post', '{"views": 1}', '{"status": "draft"}', '{"log": {"use": true}}')} ],
+	[ 'delete_by_id (soft)', q{SELECT ignis.delete_by_id('Post', 9, '{"log": {"use": true}}')} ],
+	[ 'delete_all (hard)', q{SELECT ignis.delete_all('Post', '{"views": {"lt": 10}}', '{"shouldHardDelete": true, "log": {"use": true}}')} ],
+	[ 'restore_all', q{SELECT ignis.restore_all('Post', '{"authorId": 3}', '{"log": {"use": true}}')} ],
+);
+
+# explain_shapes($node, $db, $file, \@read_shapes, \@extra_sql): EXPLAIN
+# (VERBOSE) of each read shape ([name, model, filter, options]), of
+# @count_shapes and @extra_sql ([name, sql]: EXPLAIN added unless present)
+# and of @write_shapes, written to $file; returns name => plan (or
+# "ERROR: ..." when the engine refuses the statement).
+sub explain_shapes
+{
+	my ($node, $db, $file, $read_shapes, $extra_sql) = @_;
+	my (%plan, @names);
+	foreach my $s (@$read_shapes)
+	{
+		my ($name, $model, $filter, $options) = @$s;
+		$options //= '{}';
+		my ($ret, $out, $err) = $node->psql($db, qq{
+SELECT public.explain_sql(q->>'sql', q->'params')
+  FROM ignis.build_query('$model', '$filter', '$options') q;
+});
+		$plan{"$name: $model $filter"} = $plan{$name} = $ret == 0 ? $out : "ERROR: $err";
+		push @names, "$name: $model $filter";
+	}
+	foreach my $c (@count_shapes, @{ $extra_sql // [] })
+	{
+		my ($name, $sql) = @$c;
+		$sql = "EXPLAIN (VERBOSE, COSTS OFF) $sql" unless $sql =~ /EXPLAIN/;
+		$plan{$name} = $node->safe_psql($db, $sql);
+		push @names, $name;
+	}
+	foreach my $w (@write_shapes)
+	{
+		my ($name, $call) = @$w;
+		$plan{$name} = explain_write($node, $db, $call);
+		push @names, $name;
+	}
+	open(my $fh, '>', $file) or die "$file: $!";
+	print $fh "### $_\n$plan{$_}\n\n" foreach @names;
+	close $fh;
+	note "plans written to $file";
+	return %plan;
 }
 
 # EXPLAIN (VERBOSE) of the statement build_query gives for a find.
