@@ -328,7 +328,9 @@ INSERT INTO public.sec_calls (fn, call, state) VALUES
 ('find', $$SELECT ignis.find('User', '{"fields": ["id", "email"], "include": [{"relation": "posts", "scope": {"fields": ["id", "authorId"], "order": ["views DESC"], "limit": 2, "include": [{"relation": "postTags", "scope": {"include": ["tag"]}}, "category"]}}, "profile"], "order": ["id"]}')$$, NULL),
 ('find', $$SELECT ignis.find('User', '{"fields": ["id"], "limit": 2, "skip": 2}', '{"shouldQueryRange": true}')$$, NULL),
 ('find', $$SELECT ignis.find('Post', '{"where": {"views": {"gt": 1}}, "fields": ["id"], "limit": 2}', '{"shouldQueryRange": true, "countStrategy": "exact"}')$$, NULL),
-('find', $$SELECT ignis.find('Post', '{"where": {"views": {"gt": 1}}, "fields": ["id"], "limit": 2}', '{"shouldQueryRange": true, "countStrategy": "planned"}')$$, NULL),
+-- (planned totals are the planner's estimate, which follows the statistics of the
+-- moment: only the rest of their answers is shown)
+('find', $$SELECT ignis.find('Post', '{"where": {"views": {"gt": 1}}, "fields": ["id"], "limit": 2}', '{"shouldQueryRange": true, "countStrategy": "planned"}') OPERATOR(pg_catalog.#-) '{range,total}'$$, NULL),
 ('find', $$SELECT ignis.find('Post', '{"where": {"views": {"gt": 1}}, "fields": ["id"], "limit": 2}', '{"shouldQueryRange": true, "countStrategy": "estimated"}')$$, NULL),
 ('find', $$SELECT ignis.find('Token', '{"where": {"mood": {"inq": ["happy", "sad"]}, "scores": {"overlaps": [1, 5]}, "due": {"lte": "2024-12-31"}, "doc.a.b": 1}}')$$, NULL),
 ('find', $$SELECT ignis.find('Token', '{"where": {"mood": {"gt": "happy"}}, "order": ["doc DESC", "label"]}', '{"shouldSkipDefaultFilter": true}')$$, NULL),
@@ -338,7 +340,7 @@ INSERT INTO public.sec_calls (fn, call, state) VALUES
 ('find_by_id(uuid)', $$SELECT ignis.find_by_id('Token', '00000000-0000-0000-0000-000000000001'::pg_catalog.uuid)$$, NULL),
 ('count', $$SELECT ignis.count('Post', '{"status": "published", "tags": {"overlaps": ["news"]}}')$$, NULL),
 ('count', $$SELECT ignis.count('Post', '{"views": {"gte": 10}}', '{"countStrategy": "exact"}')$$, NULL),
-('count', $$SELECT ignis.count('Post', '{"views": {"gte": 10}}', '{"countStrategy": "planned"}')$$, NULL),
+('count', $$SELECT ignis.count('Post', '{"views": {"gte": 10}}', '{"countStrategy": "planned"}') OPERATOR(pg_catalog.-) 'count'::pg_catalog.text$$, NULL),
 ('count', $$SELECT ignis.count('Post', '{"views": {"gte": 10}}', '{"countStrategy": "estimated"}')$$, NULL),
 ('exists_with', $$SELECT ignis.exists_with('Token', '{"label": "gone"}', '{"shouldSkipDefaultFilter": true}')$$, NULL),
 ('build_query', $$SELECT ignis.build_query('Post', '{"where": {"metadata.flags.featured": true, "tags": {"overlaps": ["news"]}}, "include": ["author"]}')$$, NULL),
