@@ -6,7 +6,7 @@
 # The TSV is the one run.sh writes next to each timestamped results file:
 # op, kind, title, clients, ignis tps, hand-written tps, ratio.  Read and
 # write ops are drawn, one bar per client count, with the read (0.95) and
-# write (0.90) targets as horizontal lines; strategy ops (another target)
+# write (0.90) targets as horizontal lines; strategy ops (another target) and the size sweep
 # are left out.
 set -euo pipefail
 tsv=$1 out=$2 title=${3:-ignis / hand-written SQL throughput}
@@ -14,10 +14,10 @@ command -v gnuplot >/dev/null 2>&1 || { echo "chart: gnuplot not installed" >&2;
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-clients=$(awk -F'\t' '$2 != "strategy" && !seen[$4]++ { print $4 }' "$tsv" | sort -n | tr '\n' ' ')
+clients=$(awk -F'\t' '$2 != "strategy" && $2 != "sweep" && !seen[$4]++ { print $4 }' "$tsv" | sort -n | tr '\n' ' ')
 [ -n "$clients" ] || { echo "chart: no data in $tsv" >&2; exit 1; }
 awk -F'\t' -v cl="$clients" 'BEGIN { n = split(cl, cs, " ") }
-    $2 == "strategy" { next }
+    $2 == "strategy" || $2 == "sweep" { next }
     { if (!($1 in ord)) { ord[$1] = ++k; name[k] = $1 }; v[$1, $4] = $7 }
     END { for (i = 1; i <= k; i++) { line = name[i]
               for (j = 1; j <= n; j++) line = line "\t" (((name[i], cs[j]) in v) ? v[name[i], cs[j]] : "NaN")
