@@ -5,6 +5,9 @@
 #   bash bench/run.sh            full run (default scale: about 10 minutes)
 #   bash bench/run.sh --smoke    tiny scale, a few transactions per side:
 #                                a correctness check that takes seconds
+#   bash bench/run.sh --vs-ignis [--smoke]
+#                                the same cluster and dataset, then ignis against
+#                                Ignis 0.0.7 on Node (bench/vs-ignis/, VS_* knobs)
 #
 # Knobs (environment):
 #   BENCH_SCALE         dataset scale; 1 = 100k users, 500k posts, 1M comments (default 1; smoke 0.01)
@@ -43,10 +46,12 @@ fi
 export PG_CONFIG=$PGBIN/pg_config
 
 SMOKE=0
+VS_IGNIS=0
 for arg in "$@"; do
     case "$arg" in
         --smoke) SMOKE=1 ;;
-        -h|--help) sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --vs-ignis) VS_IGNIS=1 ;;
+        -h|--help) sed -n '2,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -217,6 +222,14 @@ t0=$SECONDS
 LOAD_SECS=$((SECONDS - t0))
 DB_SIZE=$("$PGBIN/psql" -X -At -c "SELECT pg_size_pretty(pg_database_size(current_database()))")
 note "loaded in ${LOAD_SECS}s ($DB_SIZE)"
+
+if [ "$VS_IGNIS" = 1 ]; then
+    log "ignis vs Ignis 0.0.7 on Node (bench/vs-ignis)"
+    VS_SMOKE=$SMOKE VS_RESULTS=$RESULTS bash "$BENCH_DIR/vs-ignis/run.sh"
+    rc=$?
+    echo "bench: finished in $((SECONDS / 60))m$((SECONDS % 60))s"
+    exit $rc
+fi
 
 # Expansions used by op files: sizes and fixed lists.
 IDS500=$(awk -v n="$NPOSTS" 'BEGIN { for (k = 1; k <= 500; k++) printf "%s%d", (k > 1 ? ", " : ""), 1 + (k * 7919) % n }')
