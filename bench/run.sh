@@ -13,7 +13,7 @@
 #   BENCH_SCALE         dataset scale; 1 = 100k users, 500k posts, 1M comments (default 1; smoke 0.01)
 #   BENCH_SECONDS       seconds per pgbench round (default 2; smoke 1)
 #   BENCH_TRANSACTIONS  transactions per client per round instead of seconds (smoke: 20)
-#   BENCH_ROUNDS        alternating rounds per side; the median is reported (default 5; smoke 1)
+#   BENCH_ROUNDS        alternating rounds per side; the median is reported (default 3; smoke 1)
 #   BENCH_CLIENTS       client counts (default "1 8"; smoke "1")
 #   BENCH_CHECKS        parameter samples checked for equality per op (default 10)
 #   BENCH_MEM_CALLS     find calls of the memory test (default 1000000; smoke 2000)
@@ -71,7 +71,7 @@ else
     # skewed classes); longer rounds weigh that as a long-lived backend does
     SECS=${BENCH_SECONDS:-2}
     TXNS=${BENCH_TRANSACTIONS:-}
-    ROUNDS=${BENCH_ROUNDS:-5}
+    ROUNDS=${BENCH_ROUNDS:-3}
     CLIENTS=${BENCH_CLIENTS:-1 8}
     MEM_CALLS=${BENCH_MEM_CALLS:-1000000}
     RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results}

@@ -19,6 +19,8 @@
 #   tap        TAP tests test/*.pl and test/t/*.pl (run with prove), if any
 #   bench      a smoke run of bench/run.sh --smoke (seconds; checks every op's
 #              ignis result against its hand-written SQL)
+#   vs-ignis   a smoke run of bench/run.sh --vs-ignis --smoke (Node 20; checks
+#              ignis' results equal to Ignis 0.0.7's on Node)
 set -uo pipefail
 
 PG_MAJOR=15
@@ -135,6 +137,16 @@ step_bench() {
     fi
 }
 
+step_bench_vs_ignis() {
+    [ -f bench/vs-ignis/run.sh ] || return 0
+    log "ignis vs Ignis on Node, smoke run (bench/run.sh --vs-ignis --smoke)"
+    if BENCH_NO_BUILD=1 bash bench/run.sh --vs-ignis --smoke 2>&1 | tee "$ROOT/log/bench-vs-ignis.out"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+        record vs-ignis 1 0
+    else
+        record vs-ignis 0 1
+    fi
+}
+
 # Every numbered case of the behaviour spec, each from a fresh copy of the
 # fixture (test/spec_cases.py); runs when the spec is beside the clone.
 step_spec() {
@@ -153,6 +165,7 @@ run_steps() {
     step_isolation
     step_tap
     step_bench
+    step_bench_vs_ignis
 }
 
 # Inner invocation: we are inside pg_virtualenv.
