@@ -2,7 +2,7 @@
 # bench/run.sh - ignis calls against the hand-written SQL that returns the
 # identical jsonb, side by side, on a throwaway PostgreSQL 15 cluster.
 #
-#   bash bench/run.sh            full run (default scale: about 10 minutes)
+#   bash bench/run.sh            full run (default scale: under 15 minutes)
 #   bash bench/run.sh --smoke    tiny scale, a few transactions per side:
 #                                a correctness check that takes seconds
 #   bash bench/run.sh --vs-ignis [--smoke]
