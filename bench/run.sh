@@ -22,6 +22,7 @@
 #   BENCH_SWEEP_ROWS    result sizes of the sweep in rows (default "3 20 100 1000 10000",
 #                       plus the sizes of ~15 KB and ~150 KB results; smoke "3 20 100 1000")
 #   BENCH_SWEEP_CLIENTS client counts of the sweep (default "1")
+#   BENCH_SWEEP_SECONDS seconds per pgbench round of the sweep (default 1)
 #   PG_CONFIG / PGBIN   the PostgreSQL to build against and run (default: the system's 15)
 #   BENCH_RESULTS       results directory (default bench/results; smoke bench/results/smoke)
 #   BENCH_KEEP=1        keep the cluster directory (logs, data) after the run
@@ -51,7 +52,7 @@ for arg in "$@"; do
     case "$arg" in
         --smoke) SMOKE=1 ;;
         --vs-ignis) VS_IGNIS=1 ;;
-        -h|--help) sed -n '2,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -80,6 +81,7 @@ CHECKS=${BENCH_CHECKS:-10}
 OPS_FILTER=${BENCH_OPS:-.}
 SECTIONS=${BENCH_SECTIONS:-sweep cache skew memory}
 SWEEP_CLIENTS=${BENCH_SWEEP_CLIENTS:-1}
+SWEEP_SECS=${BENCH_SWEEP_SECONDS:-1}
 NPROC=$(nproc 2>/dev/null || echo 2)
 
 # Targets (issue "Benchmark suite and performance")
@@ -508,7 +510,7 @@ SELECT COALESCE(json_agg(r), '[]') AS result FROM (SELECT $cols $page) r;
 SELECT p.id, p.author_id, p.category_id, p.title, p.body, p.status, p.views, p.tags, p.metadata, p.created_at, p.deleted_at $page;
 EOF
         SWEEP_BYTES[$n]=$("$PGBIN/psql" -X -At -c "SELECT octet_length(ignis.find('Post', '$(sweep_json 1 "$n")')::text)")
-        CLIENTS=$SWEEP_CLIENTS CHECKS=$((CHECKS < 3 ? CHECKS : 3)) run_op "$WORK/sweep/sweep_$n.sql"
+        SECS=$SWEEP_SECS CLIENTS=$SWEEP_CLIENTS CHECKS=$((CHECKS < 3 ? CHECKS : 3)) run_op "$WORK/sweep/sweep_$n.sql"
     done
 fi
 
