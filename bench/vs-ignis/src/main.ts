@@ -5,6 +5,7 @@
 // drift of a shared machine cancels.  See bench/README.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { Pool, PoolClient } from 'pg';
 import { connectIgnis } from './models.ts';
 
@@ -229,6 +230,7 @@ interface Row { op: Op; clients: number; Ignis: number; ignis: number; ratio: nu
 
 async function main() {
   const t0 = Date.now();
+  const load0 = loadavg().map((x) => x.toFixed(1)).join(' ');
   const n = (await pool.query('SELECT (SELECT max(id) FROM public.users) AS u, (SELECT max(id) FROM public.posts) AS p')).rows[0];
   NUSERS = Number(n.u); NPOSTS = Number(n.p);
   const version = (await pool.query('SHOW server_version')).rows[0].server_version;
@@ -271,19 +273,21 @@ async function main() {
   const md: string[] = [
     '# ignis vs Ignis 0.0.7 on Node',
     '',
-    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, PostgreSQL ${version}, ignis ${ext}, Node ${process.version}.`,
+    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, PostgreSQL ${version}, ignis ${ext}, Node ${process.version}, ` +
+    `${cpus().length} CPUs (load average at the start ${load0}, at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')}).`,
     `${NUSERS} users, ${NPOSTS} posts.  Pool size ${POOL} on each side; ${ROUNDS} rounds per side and client count ` +
     `(${TXNS ? `${TXNS} calls per client` : `${SECONDS}s`} each), sides alternating (Ignis, ignis, ignis, Ignis, ...), medians.`,
     'ignis: the SQL functions called with node-postgres; Ignis: repositories over Drizzle and node-postgres.',
     '',
-    '| op | clients | ignis ops/s | Ignis ops/s | ignis ÷ Ignis | target | |',
-    '|----|--------:|------------:|------------:|--------------:|-------:|-|',
-    ...rows.map((w) => `| ${w.op.name} | ${w.clients} | ${w.ignis.toFixed(0)} | ${w.Ignis.toFixed(0)} | ${w.ratio.toFixed(2)} | >= ${TARGETS[w.op.kind]} | ${w.ratio >= TARGETS[w.op.kind] ? 'MET' : 'MISSED'} |`),
+    '| op | clients | ignis ops/s | Ignis ops/s | ignis ÷ Ignis | target | | rounds: ignis \\| Ignis |',
+    '|----|--------:|------------:|------------:|--------------:|-------:|-|------------------------|',
+    ...rows.map((w) => `| ${w.op.name} | ${w.clients} | ${w.ignis.toFixed(0)} | ${w.Ignis.toFixed(0)} | ${w.ratio.toFixed(2)} | >= ${TARGETS[w.op.kind]} | ${w.ratio >= TARGETS[w.op.kind] ? 'MET' : 'MISSED'} | ` +
+      `${w.rignis.map((x) => x.toFixed(0)).join(' ')} \\| ${w.rIgnis.map((x) => x.toFixed(0)).join(' ')} |`),
   ];
   if (failed.length) md.push('', `Not timed (results differ or error): ${failed.join(', ')}`);
   md.push('', '![ignis / Ignis](vs-ignis.png)', '');
   writeFileSync(join(RESULTS, 'vs-ignis.md'), md.join('\n'));
-  console.log('\n' + md.slice(7, md.length - 2).join('\n'));
+  console.log('\n' + md.slice(6, md.length - 2).join('\n'));
 
   console.log('');
   const verdict = (label: string, kinds: Op['kind'][]) => {
