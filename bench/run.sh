@@ -720,7 +720,7 @@ skipped_of() {  # skipped_of <kind> -> names of skipped ops of that kind
     echo "# ignis benchmark results"
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- src sql 2>/dev/null || echo ' (uncommitted changes in src/ or sql/)'),"
-    echo "PostgreSQL $("$PGBIN/psql" -X -At -c 'SHOW server_version'), $NPROC CPUs ($CPU)."
+    echo "PostgreSQL $("$PGBIN/psql" -X -At -c 'SHOW server_version'), $NPROC CPUs ($CPU), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
     echo "Scale $SCALE: $NUSERS users, $NPOSTS posts, $NCOMMENTS comments ($DB_SIZE, loaded in ${LOAD_SECS}s)."
     echo "pgbench -M prepared, $([ -n "$TXNS" ] && echo "$TXNS transactions" || echo "${SECS}s") per round, median of $ROUNDS alternating round(s) per side."
     echo
