@@ -20,7 +20,7 @@
 #   BENCH_OPS           only ops whose file name matches this extended regex
 #   BENCH_SECTIONS      extra sections to run (default "sweep cache skew memory")
 #   BENCH_SWEEP_ROWS    result sizes of the sweep in rows (default "3 20 100 1000 10000",
-#                       plus the sizes of ~15 KB and ~150 KB results; smoke "3 20 100 1000")
+#                       plus the sizes of ~15 KB and ~150 KB results; smoke "20 100 1000")
 #   BENCH_SWEEP_CLIENTS client counts of the sweep (default "1")
 #   BENCH_SWEEP_SECONDS seconds per pgbench round of the sweep (default 1)
 #   PG_CONFIG / PGBIN   the PostgreSQL to build against and run (default: the system's 15)
@@ -483,7 +483,7 @@ if [[ " $SECTIONS " == *" sweep "* ]]; then
     # bytes per row of this page, to add the sizes giving ~15 KB and ~150 KB
     avg=$("$PGBIN/psql" -X -At -c "SELECT octet_length(ignis.find('Post', '$(sweep_json 1 100)')::text) / 100.0")
     if [ -n "${BENCH_SWEEP_ROWS:-}" ]; then sizes=$BENCH_SWEEP_ROWS
-    elif [ "$SMOKE" = 1 ]; then sizes="3 20 100 1000"
+    elif [ "$SMOKE" = 1 ]; then sizes="20 100 1000"
     else sizes="3 20 100 1000 10000"; fi
     if [ -z "${BENCH_SWEEP_ROWS:-}" ] && [ "$SMOKE" != 1 ] && [ -n "$avg" ]; then
         sizes="$sizes $(awk -v a="$avg" 'BEGIN { printf "%d %d", 15000 / a + 0.5, 150000 / a + 0.5 }')"
@@ -510,7 +510,7 @@ SELECT COALESCE(json_agg(r), '[]') AS result FROM (SELECT $cols $page) r;
 SELECT p.id, p.author_id, p.category_id, p.title, p.body, p.status, p.views, p.tags, p.metadata, p.created_at, p.deleted_at $page;
 EOF
         SWEEP_BYTES[$n]=$("$PGBIN/psql" -X -At -c "SELECT octet_length(ignis.find('Post', '$(sweep_json 1 "$n")')::text)")
-        SECS=$SWEEP_SECS CLIENTS=$SWEEP_CLIENTS CHECKS=$((CHECKS < 3 ? CHECKS : 3)) run_op "$WORK/sweep/sweep_$n.sql"
+        SECS=$SWEEP_SECS TXNS=${TXNS:+5} CLIENTS=$SWEEP_CLIENTS CHECKS=$((CHECKS < 3 ? CHECKS : 3)) run_op "$WORK/sweep/sweep_$n.sql"
     done
 fi
 
