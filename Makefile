@@ -58,6 +58,13 @@ test:
 	bash scripts/test.sh
 
 # benchmark against hand-written SQL on a throwaway cluster (bench/README.md)
-.PHONY: bench
+.PHONY: bench bench-smoke bench-vs-ignis bench-vs-ignis-smoke
 bench:
 	bash bench/run.sh
+bench-smoke:
+	bash bench/run.sh --smoke
+# ignis against Ignis 0.0.7 on Node, same cluster and dataset (bench/README.md)
+bench-vs-ignis:
+	bash bench/run.sh --vs-ignis
+bench-vs-ignis-smoke:
+	bash bench/run.sh --vs-ignis --smoke

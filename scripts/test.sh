@@ -33,6 +33,8 @@
 #              bench      bench/run.sh --smoke (every op against its hand-written SQL)
 #   first PostgreSQL only:
 #              node       examples/node: the TypeScript example and its tests
+#              vs-ignis   bench/run.sh --vs-ignis --smoke (Node 20: ignis' results
+#                         equal to Ignis 0.0.7's on Node, a few calls timed)
 #
 # Environment:
 #   PG_CONFIG        run on this PostgreSQL instead of Debian's 15 (and not on 18
@@ -293,6 +295,17 @@ step_bench() {
     fi
 }
 
+step_bench_vs_ignis() {
+    [ -f bench/vs-ignis/run.sh ] || return 0
+    [ "${IGNIS_NODE:-1}" = 0 ] && return 0
+    log "ignis vs Ignis on Node, smoke run (bench/run.sh --vs-ignis --smoke)"
+    if BENCH_NO_BUILD=1 bash bench/run.sh --vs-ignis --smoke 2>&1 | tee "$ROOT/log/bench-vs-ignis.out"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+        record vs-ignis 1 0
+    else
+        record vs-ignis 0 1
+    fi
+}
+
 # Every numbered case of the behaviour spec, each from a fresh copy of the
 # fixture (test/spec_cases.py); runs when the spec is beside the clone.
 step_spec() {
@@ -407,6 +420,7 @@ run_target() {  # run_target <pg_config> <first?>
     step_symbols
     [ "$first" = 1 ] && step_node
     step_bench
+    [ "$first" = 1 ] && step_bench_vs_ignis
     export PATH=$oldpath
     cluster_stop
     echo "--- $version: $((SECONDS - ts))s"
