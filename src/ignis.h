@@ -9,15 +9,22 @@
  *					 cached per backend, dropped by invalidation callbacks
  *	 catalog_api.c	 register_model / register_relation / describe_model ...
  *	 filter.c		 filter object parse + validation + default-filter merge
+ *	 scope.c		 scope filters and {"$setting": name} operands
  *	 convert.c		 where operands: JSON scalars through the type's input
  *					 function, JSON paths split into components
  *	 where_parse.c	 where object -> validated WhereExpr tree (where.h)
  *	 where_emit.c	 WhereExpr -> SQL boolean expression with $n parameters
- *	 select.c		 a parsed filter -> one SELECT statement building jsonb
+ *	 select.c		 a parsed filter -> one SELECT statement returning rows
+ *					 (correlated or batched includes)
  *	 plan_cache.c	 SPI_prepare + SPI_keepplan cache keyed by statement text
  *	 execute.c		 run a built statement through SPI
  *	 result.c		 the statement's rows -> the jsonb the API returns
  *	 read_api.c		 the SQL-callable read functions
+ *	 options.c		 the options argument, operation scopes, row locks
+ *	 write.c		 the SQL-callable write functions
+ *	 json_set.c		 ignis._set_path / _json_numeric (JSON-path updates, numbers)
+ *	 discover.c		 ignis.discover: tables and foreign keys as models
+ *	 ignis.c		 module entry point, settings, cache utilities
  *-------------------------------------------------------------------------
  */
 #ifndef IGNIS_H
