@@ -254,6 +254,7 @@ extern int	ignis_model_find_prop(IgnisModel *model, const char *name);
 extern int	ignis_prop_or_error(IgnisModel *model, const char *name, const char *path);
 extern IgnisRelationDef *ignis_model_find_rel(IgnisModel *model, const char *name);
 extern void ignis_cache_reset(void);
+extern bool ignis_catalog_has_strategy(void);
 extern char *ignis_ts_config_name(const char *name, const char *path);
 extern void ignis_cache_init(void);
 extern char *ignis_camel_case(const char *column);
