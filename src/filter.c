@@ -381,6 +381,24 @@ parse_order(ParsedFilter *pf, JNode *order, StringInfo path)
 	}
 }
 
+/* A boolean key of an include object; absent or null is false. */
+static bool
+include_flag(JNode *item, const char *key, StringInfo path)
+{
+	JNode	   *v = get_present(item, key);
+
+	if (v == NULL)
+		return false;
+	if (v->type != JN_BOOL)
+	{
+		errpath_push_key(path, key);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s must be a boolean", path->data)));
+	}
+	return v->b;
+}
+
 static void
 parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use, int depth)
 {
@@ -399,6 +417,7 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 		JNode	   *relname;
 		JNode	   *scope = NULL;
 		bool		skip = false;
+		bool		count = false;
 		IncludeSpec *spec;
 		ListCell   *lc;
 		int			k;
@@ -407,18 +426,17 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 			relname = item;
 		else if (item->type == JN_OBJECT)
 		{
-			JNode	   *v;
-
 			for (k = 0; k < item->n; k++)
 				if (strcmp(item->keys[k], "relation") != 0 &&
 					strcmp(item->keys[k], "scope") != 0 &&
+					strcmp(item->keys[k], "count") != 0 &&
 					strcmp(item->keys[k], "shouldSkipDefaultFilter") != 0)
 				{
 					errpath_push_key(path, item->keys[k]);
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("ignis: unknown include key at %s", path->data),
-							 errhint("An include is \"relation\" or {\"relation\", \"scope\", \"shouldSkipDefaultFilter\"}.")));
+							 errhint("An include is \"relation\" or {\"relation\", \"scope\", \"count\", \"shouldSkipDefaultFilter\"}.")));
 				}
 			relname = jnode_get(item, "relation");
 			if (relname == NULL || relname->type != JN_STRING)
@@ -426,18 +444,8 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("ignis: %s needs a \"relation\" name", path->data)));
 			scope = get_present(item, "scope");
-			v = get_present(item, "shouldSkipDefaultFilter");
-			if (v)
-			{
-				if (v->type != JN_BOOL)
-				{
-					errpath_push_key(path, "shouldSkipDefaultFilter");
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("ignis: %s must be a boolean", path->data)));
-				}
-				skip = v->b;
-			}
+			skip = include_flag(item, "shouldSkipDefaultFilter", path);
+			count = include_flag(item, "count", path);
 		}
 		else
 			ereport(ERROR,
@@ -450,6 +458,18 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 			int			o2 = errpath_push_key(path, "scope");
 
 			filter_check_object(scope, path->data);
+			/* a count has no rows to shape: its scope is a where only */
+			if (count)
+				for (k = 0; k < scope->n; k++)
+					if (strcmp(scope->keys[k], "where") != 0)
+					{
+						errpath_push_key(path, scope->keys[k]);
+						ereport(ERROR,
+								(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								 errmsg("ignis: a relation count takes no %s at %s",
+										scope->keys[k], path->data),
+								 errhint("The scope of a relation count is {\"where\": {...}}.")));
+					}
 			errpath_pop(path, o2);
 		}
 
@@ -495,6 +515,17 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 					 errmsg("ignis: include nesting deeper than %d levels at %s",
 							IGNIS_MAX_INCLUDE_DEPTH, path->data),
 					 errhint("Default filters that include each other count too.")));
+		if (count && !spec->rel->many)
+		{
+			errpath_push_key(path, "count");
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: relation \"%s\" of model \"%s\" is a one relation and has no count at %s",
+							relname->str, model->name, path->data),
+					 errhint("Counts are for many relations; include \"%s\" without \"count\".",
+							 relname->str)));
+		}
+		spec->count = count;
 		spec->target = ignis_model_get(spec->rel->target);
 		ignis_check_scope(spec->target, OP_FIND, "find");
 		{
@@ -505,7 +536,7 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 			errpath_pop(path, o2);
 		}
 		/* a to-many include without a scope limit: the target's page size */
-		if (spec->rel->many && !spec->scope->has_limit)
+		if (spec->rel->many && !spec->count && !spec->scope->has_limit)
 		{
 			int			limit = spec->target->default_include_limit >= 0
 				? spec->target->default_include_limit : ignis_default_include_limit;

@@ -295,6 +295,7 @@ struct IncludeSpec
 	IgnisRelationDef *rel;
 	IgnisModel *target;
 	ParsedFilter *scope;
+	bool		count;			/* {"count": true}: the number of related rows */
 };
 
 typedef enum FilterUse

@@ -113,37 +113,86 @@ emit_limit(QueryBuilder *qb, bool has_limit, int64 limit, int64 offset, bool alw
 
 /* The relation's join condition: target.refs[i] = parent.fields[i]. */
 static void
-emit_join_condition(QueryBuilder *qb, IncludeSpec *inc, IgnisModel *parent,
-					const char *alias, const char *parent_alias)
+emit_rel_condition(QueryBuilder *qb, IgnisRelationDef *rel, IgnisModel *target,
+				   IgnisModel *parent, const char *alias, const char *parent_alias)
 {
 	int			i;
 
-	for (i = 0; i < inc->rel->nkeys; i++)
+	for (i = 0; i < rel->nkeys; i++)
 	{
-		int			ref = ignis_model_find_prop(inc->target, inc->rel->refs[i]);
-		int			fld = ignis_model_find_prop(parent, inc->rel->fields[i]);
+		int			ref = ignis_model_find_prop(target, rel->refs[i]);
+		int			fld = ignis_model_find_prop(parent, rel->fields[i]);
 
 		if (ref < 0 || fld < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("ignis: relation \"%s\" of model \"%s\" names a property that no longer exists",
-							inc->rel->name, parent->name),
+							rel->name, parent->name),
 					 errhint("Register the relation again.")));
 		appendStringInfo(&qb->sql, "%s%s.%s %s %s.%s", i ? " AND " : "",
-						 alias, inc->target->props[ref].column_sql,
-						 inc->target->props[ref].eq_op,
+						 alias, target->props[ref].column_sql,
+						 target->props[ref].eq_op,
 						 parent_alias, parent->props[fld].column_sql);
 	}
+}
+
+static void
+emit_join_condition(QueryBuilder *qb, IncludeSpec *inc, IgnisModel *parent,
+					const char *alias, const char *parent_alias)
+{
+	emit_rel_condition(qb, inc->rel, inc->target, parent, alias, parent_alias);
+}
+
+/* " AND <where>" unless the where is empty */
+static void
+emit_and_where(QueryBuilder *qb, WhereExpr *where, const char *alias)
+{
+	int			mark = qb->sql.len;
+
+	if (where == NULL)
+		return;
+	appendStringInfoString(&qb->sql, " AND ");
+	if (!where_emit(qb, where, alias))
+	{
+		qb->sql.len = mark;
+		qb->sql.data[mark] = '\0';
+	}
+}
+
+/*
+ * The number of rows of a many relation for the parent row:
+ * (SELECT count(*) FROM target tN WHERE <relation> AND <where>), the where
+ * being the target's default filter merged with a scope's where.
+ */
+static void
+emit_relation_count(QueryBuilder *qb, IgnisRelationDef *rel, IgnisModel *target,
+					WhereExpr *where, IgnisModel *parent, const char *parent_alias)
+{
+	char	   *alias = new_alias(qb, 't');
+
+	appendStringInfo(&qb->sql, "(SELECT pg_catalog.count(*) FROM %s %s WHERE ",
+					 target->rel_sql, alias);
+	emit_rel_condition(qb, rel, target, parent, alias, parent_alias);
+	emit_and_where(qb, where, alias);
+	appendStringInfoChar(&qb->sql, ')');
 }
 
 /* One column per included relation: a correlated subquery. */
 static void
 emit_include(QueryBuilder *qb, IncludeSpec *inc, IgnisModel *parent, const char *parent_alias)
 {
-	char	   *alias = new_alias(qb, 't');
-	char	   *rowalias = new_alias(qb, 'r');
+	char	   *alias;
+	char	   *rowalias;
 
 	check_stack_depth();
+	if (inc->count)
+	{
+		emit_relation_count(qb, inc->rel, inc->target, inc->scope->where, parent,
+							parent_alias);
+		return;
+	}
+	alias = new_alias(qb, 't');
+	rowalias = new_alias(qb, 'r');
 	if (inc->rel->many)
 		appendStringInfo(&qb->sql,
 						 "(SELECT COALESCE(pg_catalog.jsonb_agg(%s), '[]'::pg_catalog.jsonb) FROM (",
