@@ -8,25 +8,6 @@ SET client_min_messages = warning;
 \set SHOW_CONTEXT never
 \set ON_ERROR_ROLLBACK on
 
--- run_built(q): runs build_query's statement with its params bound, as a
--- caller would by hand ($n becomes the n-th element of one text[] parameter,
--- converted by the statement's own cast).
-CREATE FUNCTION pg_temp.run_built(q jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-  p text[];
-  r jsonb;
-BEGIN
-  SELECT array_agg(CASE WHEN jsonb_typeof(e) = 'null' THEN NULL
-                        WHEN jsonb_typeof(e) = 'string' THEN e #>> '{}'
-                        WHEN jsonb_typeof(e) = 'array' AND q ->> 'sql' ~ ('\$' || n || '::[a-z_."]+\[\]')
-                          THEN (SELECT '{' || string_agg('"' || (x #>> '{}') || '"', ',') || '}'
-                                FROM jsonb_array_elements(e) AS a(x))
-                        ELSE e::text END ORDER BY n)
-    INTO p FROM jsonb_array_elements(q -> 'params') WITH ORDINALITY AS t(e, n);
-  EXECUTE regexp_replace(q ->> 'sql', '\$([0-9]+)', '($1)[\1]', 'g') INTO r USING coalesce(p, '{}');
-  RETURN r;
-END $$;
-
 -- The number of posts of every user. Post 6 (user 5) is soft-deleted: Post's
 -- default filter hides it, so user 5 counts 0 posts, like
 -- {"include": ["posts"]} shows user 5 an empty array.
@@ -59,7 +40,7 @@ SELECT ignis.find('User', '{"fields": ["id"], "limit": 2, "include": [{"relation
 SELECT ignis.build_query('User', '{"fields": ["id"], "include": [{"relation": "posts", "count": true, "scope": {"where": {"status": "published"}}}]}');
 
 -- Running build_query's statement by hand gives what find gives.
-SELECT pg_temp.run_built(ignis.build_query('User', '{"fields": ["id"], "include": [{"relation": "posts", "count": true, "scope": {"where": {"status": "published"}}}]}'))
+SELECT run_build_query(ignis.build_query('User', '{"fields": ["id"], "include": [{"relation": "posts", "count": true, "scope": {"where": {"status": "published"}}}]}'))
      = ignis.find('User', '{"fields": ["id"], "include": [{"relation": "posts", "count": true, "scope": {"where": {"status": "published"}}}]}') AS same_as_find;
 
 -- Errors.

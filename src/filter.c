@@ -289,6 +289,89 @@ next_word(char **s)
 	return pnstrdup(start, p - start);
 }
 
+/*
+ * The key of an order item: a property, a JSON path of a json(b) property,
+ * or a path through relations (beyond Ignis): one relations followed to a
+ * property of the last one ("post.author.age", "author.metadata.score"),
+ * or a many relation's count ("posts.count").  A segment that is a
+ * property of the model is a property, so keys that worked before
+ * relations existed keep their meaning.
+ */
+static void
+parse_order_key(ParsedFilter *pf, OrderItem *oi, char *key, const char *path)
+{
+	IgnisModel *model = pf->model;
+	char	   *rest = key;
+
+	for (;;)
+	{
+		size_t		len = strcspn(rest, ".[");
+		char	   *seg = pnstrdup(rest, len);
+		IgnisRelationDef *rel;
+		OrderHop   *hop;
+
+		CHECK_FOR_INTERRUPTS();
+		if (rest[len] == '\0' || rest[len] == '[' ||
+			ignis_model_find_prop(model, seg) >= 0 ||
+			(rel = ignis_model_find_rel(model, seg)) == NULL)
+			break;
+		rest += len + 1;
+		if (rel->many)
+		{
+			if (strcmp(rest, "count") != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: cannot order by \"%s\" at %s: \"%s\" is a many relation of model \"%s\"",
+								key, path, seg, model->name),
+						 errhint("A row has any number of \"%s\"; order by their number with \"%s.count\".",
+								 seg, pnstrdup(key, rest - key - 1))));
+			oi->count = true;
+		}
+		else if (strcmp(rest, "count") == 0 &&
+				 ignis_model_find_prop(ignis_model_get(rel->target), "count") < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: cannot order by \"%s\" at %s: \"%s\" is a one relation of model \"%s\" and has no count",
+							key, path, seg, model->name),
+					 errhint("Counts are for many relations; order by a property of \"%s\".", seg)));
+		if (list_length(oi->hops) >= IGNIS_MAX_INCLUDE_DEPTH)
+			ereport(ERROR,
+					(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+					 errmsg("ignis: order key \"%s\" follows more than %d relations at %s",
+							key, IGNIS_MAX_INCLUDE_DEPTH, path)));
+		hop = palloc0(sizeof(OrderHop));
+		hop->rel = rel;
+		hop->source = model;
+		hop->target = ignis_model_get(rel->target);
+		ignis_check_scope(hop->target, OP_FIND, "find");
+		hop->where = filter_parse_conditions(hop->target, jnode_object(0),
+											 psprintf("settings.defaultFilter of model \"%s\"",
+													  hop->target->name),
+											 false);
+		if (where_is_empty(hop->where))
+			hop->where = NULL;
+		oi->hops = lappend(oi->hops, hop);
+		model = hop->target;
+		if (oi->count)
+		{
+			oi->model = model;
+			oi->prop = -1;
+			return;
+		}
+	}
+	oi->model = model;
+	if (strpbrk(rest, ".[") != NULL)
+	{
+		const char *after;
+
+		oi->prop = ignis_json_path_prop(model, rest, &after, path) - model->props;
+		oi->json_path = true;
+		oi->path = ignis_parse_json_path(after, path);
+	}
+	else
+		oi->prop = ignis_prop_or_error(model, rest, path);
+}
+
 static void
 parse_order_item(ParsedFilter *pf, char *item, const char *path)
 {
@@ -302,16 +385,8 @@ parse_order_item(ParsedFilter *pf, char *item, const char *path)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ignis: empty order item at %s", path),
 				 errhint("Write items as \"property [ASC|DESC] [NULLS FIRST|LAST]\".")));
-	if (strpbrk(key, ".[") != NULL)
-	{
-		const char *rest;
-
-		oi->prop = ignis_json_path_prop(pf->model, key, &rest, path) - pf->model->props;
-		oi->json_path = true;
-		oi->path = ignis_parse_json_path(rest, path);
-	}
-	else
-		oi->prop = ignis_prop_or_error(pf->model, key, path);
+	oi->key = key;
+	parse_order_key(pf, oi, key, path);
 
 	w = next_word(&s);
 	if (w && (pg_strcasecmp(w, "ASC") == 0 || pg_strcasecmp(w, "DESC") == 0))

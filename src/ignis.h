@@ -260,10 +260,27 @@ extern List *ignis_parse_json_path(const char *rest, const char *path);
 extern IgnisProperty *ignis_json_path_prop(IgnisModel *model, const char *key,
 										   const char **rest, const char *path);
 
+/*
+ * One step of an order key through a relation ("author.displayName"): the
+ * related rows of `rel` in `target`, after the target's default filter.
+ */
+typedef struct OrderHop
+{
+	IgnisRelationDef *rel;
+	IgnisModel *source;			/* the model the relation belongs to */
+	IgnisModel *target;
+	WhereExpr  *where;			/* the target's default filter, or NULL */
+} OrderHop;
+
 /* A parsed filter object (read.md §1). */
 typedef struct OrderItem
 {
-	int			prop;			/* property index */
+	char	   *key;			/* the key as written ("author.age", "posts.count") */
+	List	   *hops;			/* of OrderHop*: one relations to follow, or NIL */
+	bool		count;			/* order by the number of rows of the last hop
+								 * (a many relation); prop is then -1 */
+	IgnisModel *model;			/* the model prop belongs to (last hop's target) */
+	int			prop;			/* property index in model */
 	bool		json_path;		/* order by a JSON path */
 	List	   *path;			/* list of char* components */
 	bool		desc;

@@ -42,55 +42,6 @@ new_alias(QueryBuilder *qb, char prefix)
 }
 
 static void
-emit_order(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool one)
-{
-	IgnisModel *model = pf->model;
-	ListCell   *lc;
-	bool		first = true;
-	bool		pk_seen = false;
-
-	if (!one)
-	{
-		foreach(lc, pf->order)
-		{
-			OrderItem  *oi = lfirst(lc);
-			IgnisProperty *prop = &model->props[oi->prop];
-
-			appendStringInfoString(&qb->sql, first ? " ORDER BY " : ", ");
-			first = false;
-			if (oi->json_path)
-			{
-				appendStringInfo(&qb->sql,
-								 prop->kind == PROP_JSON
-								 ? "(%s.%s::pg_catalog.jsonb OPERATOR(pg_catalog.#>) "
-								 : "(%s.%s OPERATOR(pg_catalog.#>) ",
-								 alias, prop->column_sql);
-				qb_append_param(qb, qb_path_param(qb, oi->path));
-				appendStringInfoChar(&qb->sql, ')');
-			}
-			else
-			{
-				/* json has no ordering: whole json documents order as jsonb */
-				appendStringInfo(&qb->sql, prop->kind == PROP_JSON ? "%s.%s::pg_catalog.jsonb" : "%s.%s",
-								 alias, prop->column_sql);
-				if (oi->prop == model->pk)
-					pk_seen = true;
-			}
-			if (oi->desc)
-				appendStringInfoString(&qb->sql, " DESC");
-			if (oi->nulls == 1)
-				appendStringInfoString(&qb->sql, " NULLS FIRST");
-			else if (oi->nulls == 2)
-				appendStringInfoString(&qb->sql, " NULLS LAST");
-		}
-	}
-	/* D7: primary key ascending by default and as the final tiebreaker */
-	if (model->pk >= 0 && !pk_seen)
-		appendStringInfo(&qb->sql, "%s%s.%s", first ? " ORDER BY " : ", ",
-						 alias, model->props[model->pk].column_sql);
-}
-
-static void
 emit_limit(QueryBuilder *qb, bool has_limit, int64 limit, int64 offset, bool always_offset)
 {
 	JNode	   *j;
@@ -175,6 +126,150 @@ emit_relation_count(QueryBuilder *qb, IgnisRelationDef *rel, IgnisModel *target,
 	emit_rel_condition(qb, rel, target, parent, alias, parent_alias);
 	emit_and_where(qb, where, alias);
 	appendStringInfoChar(&qb->sql, ')');
+}
+
+/* A property's value, or a JSON path into it, on the row aliased alias. */
+static void
+emit_prop_value(QueryBuilder *qb, OrderItem *oi, const char *alias)
+{
+	IgnisProperty *prop = &oi->model->props[oi->prop];
+
+	if (oi->json_path)
+	{
+		appendStringInfo(&qb->sql,
+						 prop->kind == PROP_JSON
+						 ? "(%s.%s::pg_catalog.jsonb OPERATOR(pg_catalog.#>) "
+						 : "(%s.%s OPERATOR(pg_catalog.#>) ",
+						 alias, prop->column_sql);
+		qb_append_param(qb, qb_path_param(qb, oi->path));
+		appendStringInfoChar(&qb->sql, ')');
+	}
+	else
+		/* json has no ordering: whole json documents order as jsonb */
+		appendStringInfo(&qb->sql, prop->kind == PROP_JSON ? "%s.%s::pg_catalog.jsonb" : "%s.%s",
+						 alias, prop->column_sql);
+}
+
+/*
+ * The value an order item orders by, for the row aliased alias of pf's
+ * model.  Through relations it is a correlated scalar subquery:
+ *
+ *	 (SELECT t2.age FROM posts t1, users t2
+ *	  WHERE t1.id = t0.post_id AND <Post's default filter on t1>
+ *		AND t2.id = t1.author_id AND <User's default filter on t2> LIMIT 1)
+ *
+ * NULL when a related row is missing or filtered out.  A count is the
+ * relation count of include's {"count": true}, with the scope's where of
+ * such an include on the same relation, so that rows order by the number
+ * they show.
+ */
+static void
+emit_order_value(QueryBuilder *qb, ParsedFilter *pf, OrderItem *oi, const char *alias)
+{
+	ListCell   *lc;
+	const char *prev = alias;
+	char	   *last = NULL;
+	int			nhops = list_length(oi->hops) - (oi->count ? 1 : 0);
+	int			i = 0;
+	OrderHop   *hop;
+
+	if (oi->hops == NIL)
+	{
+		emit_prop_value(qb, oi, alias);
+		return;
+	}
+	if (nhops == 0)
+	{
+		WhereExpr  *where;
+
+		hop = linitial(oi->hops);
+		where = hop->where;
+		foreach(lc, pf->includes)
+		{
+			IncludeSpec *inc = lfirst(lc);
+
+			if (inc->count && inc->rel == hop->rel)
+				where = inc->scope->where;
+		}
+		emit_relation_count(qb, hop->rel, hop->target, where, hop->source, alias);
+		return;
+	}
+
+	/* FROM list first, into a side buffer: the value needs the last alias */
+	{
+		StringInfoData from;
+		StringInfoData conds;
+		char	  **aliases = palloc(sizeof(char *) * nhops);
+
+		initStringInfo(&from);
+		initStringInfo(&conds);
+		foreach(lc, oi->hops)
+		{
+			if (i >= nhops)
+				break;
+			hop = lfirst(lc);
+			aliases[i] = new_alias(qb, 't');
+			appendStringInfo(&from, "%s%s %s", i ? ", " : "", hop->target->rel_sql, aliases[i]);
+			i++;
+		}
+		last = aliases[nhops - 1];
+		appendStringInfoString(&qb->sql, "(SELECT ");
+		if (oi->count)
+		{
+			hop = llast(oi->hops);
+			emit_relation_count(qb, hop->rel, hop->target, hop->where, hop->source, last);
+		}
+		else
+			emit_prop_value(qb, oi, last);
+		appendStringInfo(&qb->sql, " FROM %s WHERE ", from.data);
+		i = 0;
+		foreach(lc, oi->hops)
+		{
+			if (i >= nhops)
+				break;
+			hop = lfirst(lc);
+			if (i > 0)
+				appendStringInfoString(&qb->sql, " AND ");
+			emit_rel_condition(qb, hop->rel, hop->target, hop->source, aliases[i], prev);
+			emit_and_where(qb, hop->where, aliases[i]);
+			prev = aliases[i];
+			i++;
+		}
+		appendStringInfoString(&qb->sql, " LIMIT 1)");
+	}
+}
+
+static void
+emit_order(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool one)
+{
+	IgnisModel *model = pf->model;
+	ListCell   *lc;
+	bool		first = true;
+	bool		pk_seen = false;
+
+	if (!one)
+	{
+		foreach(lc, pf->order)
+		{
+			OrderItem  *oi = lfirst(lc);
+
+			appendStringInfoString(&qb->sql, first ? " ORDER BY " : ", ");
+			first = false;
+			emit_order_value(qb, pf, oi, alias);
+			if (oi->hops == NIL && !oi->json_path && oi->prop == model->pk)
+				pk_seen = true;
+			if (oi->desc)
+				appendStringInfoString(&qb->sql, " DESC");
+			if (oi->nulls == 1)
+				appendStringInfoString(&qb->sql, " NULLS FIRST");
+			else if (oi->nulls == 2)
+				appendStringInfoString(&qb->sql, " NULLS LAST");
+		}
+	}
+	/* D7: primary key ascending by default and as the final tiebreaker */
+	if (model->pk >= 0 && !pk_seen)
+		appendStringInfo(&qb->sql, "%s%s.%s", first ? " ORDER BY " : ", ",
+						 alias, model->props[model->pk].column_sql);
 }
 
 /* One column per included relation: a correlated subquery. */
