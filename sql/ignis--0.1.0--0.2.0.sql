@@ -4,3 +4,9 @@
 -- upgraded 0.1.0 install define the same objects.
 
 \echo Use "ALTER EXTENSION ignis UPDATE TO '0.2.0'" to load this file. \quit
+
+-- Aggregates (ignis.aggregate): count, sum, avg, min and max of a model's
+-- rows, grouped or not, in one statement.
+CREATE FUNCTION ignis.aggregate(model text, spec jsonb DEFAULT '{}', options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE
+  AS 'MODULE_PATHNAME', 'ignis_aggregate';

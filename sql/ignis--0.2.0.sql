@@ -171,3 +171,9 @@ CREATE FUNCTION ignis.discover(schema name DEFAULT 'public', options jsonb DEFAU
 CREATE FUNCTION ignis._json_numeric(doc jsonb, path text[])
   RETURNS numeric LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
   AS 'MODULE_PATHNAME', 'ignis_json_numeric';
+
+-- Aggregates (ignis.aggregate): count, sum, avg, min and max of a model's
+-- rows, grouped or not, in one statement.
+CREATE FUNCTION ignis.aggregate(model text, spec jsonb DEFAULT '{}', options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE
+  AS 'MODULE_PATHNAME', 'ignis_aggregate';

@@ -372,35 +372,37 @@ parse_order_key(ParsedFilter *pf, OrderItem *oi, char *key, const char *path)
 		oi->prop = ignis_prop_or_error(model, rest, path);
 }
 
-static void
-parse_order_item(ParsedFilter *pf, char *item, const char *path)
+/*
+ * Split an order item "key [ASC|DESC] [NULLS FIRST|LAST]": returns the key
+ * and sets the direction (also used by aggregate.c).
+ */
+char *
+filter_order_words(const char *item, bool *desc, int *nulls, const char *path)
 {
-	OrderItem  *oi = palloc0(sizeof(OrderItem));
-	char	   *s = item;
+	char	   *s = pstrdup(item);
 	char	   *key = next_word(&s);
 	char	   *w;
 
+	*desc = false;
+	*nulls = 0;
 	if (key == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ignis: empty order item at %s", path),
 				 errhint("Write items as \"property [ASC|DESC] [NULLS FIRST|LAST]\".")));
-	oi->key = key;
-	parse_order_key(pf, oi, key, path);
-
 	w = next_word(&s);
 	if (w && (pg_strcasecmp(w, "ASC") == 0 || pg_strcasecmp(w, "DESC") == 0))
 	{
-		oi->desc = pg_strcasecmp(w, "DESC") == 0;
+		*desc = pg_strcasecmp(w, "DESC") == 0;
 		w = next_word(&s);
 	}
 	if (w && pg_strcasecmp(w, "NULLS") == 0)
 	{
 		w = next_word(&s);
 		if (w && pg_strcasecmp(w, "FIRST") == 0)
-			oi->nulls = 1;
+			*nulls = 1;
 		else if (w && pg_strcasecmp(w, "LAST") == 0)
-			oi->nulls = 2;
+			*nulls = 2;
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -413,6 +415,20 @@ parse_order_item(ParsedFilter *pf, char *item, const char *path)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ignis: unexpected \"%s\" in order item \"%s\" at %s", w, item, path),
 				 errhint("Write items as \"property [ASC|DESC] [NULLS FIRST|LAST]\".")));
+	return key;
+}
+
+static void
+parse_order_item(ParsedFilter *pf, char *item, const char *path)
+{
+	OrderItem  *oi = palloc0(sizeof(OrderItem));
+	char	   *s = item;
+	char	   *key = next_word(&s);
+
+	/* the key is checked before the words after it */
+	if (key != NULL)
+		parse_order_key(pf, oi, key, path);
+	oi->key = filter_order_words(item, &oi->desc, &oi->nulls, path);
 	pf->order = lappend(pf->order, oi);
 }
 

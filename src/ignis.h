@@ -15,6 +15,7 @@
  *	 execute.c		 run a built statement through SPI
  *	 result.c		 the statement's rows -> the jsonb the API returns
  *	 read_api.c		 the SQL-callable read functions
+ *	 aggregate.c	 ignis.aggregate: counts, sums, averages, minima, maxima
  *-------------------------------------------------------------------------
  */
 #ifndef IGNIS_H
@@ -326,6 +327,7 @@ typedef enum FilterUse
 
 extern ParsedFilter *filter_parse(IgnisModel *model, JNode *filter, const char *argname,
 								  FilterUse use, bool skip_default, int depth);
+extern char *filter_order_words(const char *item, bool *desc, int *nulls, const char *path);
 extern JNode *filter_merge_where(JNode *defaults, JNode *user);
 extern void filter_check_object(JNode *node, const char *path);
 extern WhereExpr *filter_parse_conditions(IgnisModel *model, JNode *conditions,
