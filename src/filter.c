@@ -7,11 +7,15 @@
  */
 #include "ignis.h"
 
+#include "access/htup_details.h"
+#include "catalog/pg_attribute.h"
+#include "catalog/pg_type.h"
 #include "miscadmin.h"
+#include "utils/syscache.h"
 
 
 static const char *const filter_keys[] = {
-	"where", "fields", "order", "limit", "skip", "offset", "include"
+	"where", "fields", "order", "limit", "skip", "offset", "include", "after", "before"
 };
 
 /* Raise 22023 unless node is a JSON object. */
@@ -643,6 +647,208 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 	}
 }
 
+/* Whether a column is declared NOT NULL. */
+static bool
+column_not_null(IgnisModel *model, IgnisProperty *prop)
+{
+	HeapTuple	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(model->relid),
+									  Int16GetDatum(prop->attnum));
+	bool		notnull = false;
+
+	if (HeapTupleIsValid(tup))
+	{
+		notnull = ((Form_pg_attribute) GETSTRUCT(tup))->attnotnull;
+		ReleaseSysCache(tup);
+	}
+	return notnull;
+}
+
+/*
+ * filter.after / filter.before (beyond Ignis): the order keys of a row
+ * already seen, plus the primary key, as {"createdAt": ..., "id": 123}.
+ * JSON null as the whole value is the first page of a keyset walk: no
+ * condition, but the range gains "next".
+ */
+static void
+parse_keyset(ParsedFilter *pf, JNode *filter, FilterUse use, StringInfo path)
+{
+	IgnisModel *model = pf->model;
+	const char *which = jnode_get(filter, "after") ? "after" : "before";
+	JNode	   *cursor = jnode_get(filter, which);
+	ListCell   *lc;
+	bool		pk_seen = false;
+	int			old = errpath_push_key(path, which);
+	int			i;
+
+	if (jnode_get(filter, "after") && jnode_get(filter, "before"))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: filter.after and filter.before cannot be used together at %s",
+						path->data)));
+	if (use != FILTER_FIND)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: keyset pages are for top-level find only, not at %s", path->data),
+				 errhint("Use limit and skip in include scopes.")));
+	if (get_present(filter, "skip") || get_present(filter, "offset"))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s cannot be used together with skip or offset", path->data),
+				 errhint("A keyset page starts from the row it names; drop skip.")));
+	if (model->pk < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("ignis: model \"%s\" has no primary key for keyset pages at %s",
+						model->name, path->data),
+				 errhint("Set settings.primaryKey when registering the model.")));
+	if (cursor->type != JN_NULL && cursor->type != JN_OBJECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s must be an object of the order keys and the primary key, or null",
+						path->data)));
+	pf->keyset = strcmp(which, "after") == 0 ? KEYSET_AFTER : KEYSET_BEFORE;
+
+	/* the keys: the order items, then the primary key as the tiebreaker */
+	foreach(lc, pf->order)
+	{
+		OrderItem  *oi = lfirst(lc);
+
+		if (oi->hops == NIL && !oi->json_path && oi->prop == model->pk)
+			pk_seen = true;
+		pf->keyset_keys = lappend(pf->keyset_keys, oi);
+	}
+	if (!pk_seen)
+	{
+		OrderItem  *pk = palloc0(sizeof(OrderItem));
+
+		pk->key = model->props[model->pk].name;
+		pk->model = model;
+		pk->prop = model->pk;
+		pf->keyset_keys = lappend(pf->keyset_keys, pk);
+	}
+	foreach(lc, pf->keyset_keys)
+	{
+		OrderItem  *oi = lfirst(lc);
+
+		oi->notnull = oi->hops == NIL && !oi->json_path &&
+			(oi->prop == model->pk || column_not_null(model, &model->props[oi->prop]));
+		/* the values go back to the caller in range.next */
+		if (!oi->count && oi->model->props[oi->prop].hidden)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: order key \"%s\" is a hidden property and cannot page with %s",
+							oi->key, path->data),
+					 errhint("Hidden properties never leave the database; order by a visible property.")));
+		if (cursor->type == JN_NULL)
+			continue;
+		if (jnode_get(cursor, oi->key) == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: %s has no value for order key \"%s\"", path->data, oi->key),
+					 errhint("Give the values of the order keys and the primary key of a row, as range.next does.")));
+	}
+	if (cursor->type == JN_NULL)
+	{
+		errpath_pop(path, old);
+		return;
+	}
+	for (i = 0; i < cursor->n; i++)
+	{
+		bool		known = false;
+
+		foreach(lc, pf->keyset_keys)
+			if (strcmp(((OrderItem *) lfirst(lc))->key, cursor->keys[i]) == 0)
+				known = true;
+		if (!known)
+		{
+			StringInfoData keys;
+
+			initStringInfo(&keys);
+			foreach(lc, pf->keyset_keys)
+				appendStringInfo(&keys, "%s\"%s\"", keys.len ? ", " : "",
+								 ((OrderItem *) lfirst(lc))->key);
+			errpath_push_key(path, cursor->keys[i]);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: %s is not an order key", path->data),
+					 errhint("The keys are the order keys and the primary key: %s.", keys.data)));
+		}
+	}
+	foreach(lc, pf->keyset_keys)
+	{
+		OrderItem  *oi = lfirst(lc);
+		JNode	   *v = jnode_get(cursor, oi->key);
+		KeysetValue *kv = palloc0(sizeof(KeysetValue));
+		int			o2 = errpath_push_key(path, oi->key);
+		IgnisProperty *prop = oi->count ? NULL : &oi->model->props[oi->prop];
+
+		kv->json = v;
+		if (oi->count)
+		{
+			int64		n;
+
+			kv->type = INT8OID;
+			if (v->type == JN_NULL)
+				kv->isnull = true;
+			else if (!jnode_is_integer(v, &n))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("ignis: %s must be an integer, not %s", path->data,
+								jnode_type_name(v))));
+			else
+				kv->value = Int64GetDatum(n);
+		}
+		else if (oi->json_path || prop->kind == PROP_JSON || prop->kind == PROP_JSONB)
+		{
+			kv->type = JSONBOID;
+			kv->isnull = v->type == JN_NULL;
+			if (!kv->isnull)
+				kv->value = JsonbPGetDatum(jnode_to_jsonb(v));
+		}
+		else
+		{
+			kv->type = prop->typid;
+			kv->isnull = v->type == JN_NULL;
+			if (!kv->isnull)
+				kv->value = ignis_convert_scalar(prop, prop->typid, v, path->data);
+		}
+		pf->keyset_values = lappend(pf->keyset_values, kv);
+		errpath_pop(path, o2);
+	}
+	errpath_pop(path, old);
+}
+
+/* Whether the keyset condition can be one row comparison (select.c). */
+bool
+filter_keyset_row_comparable(ParsedFilter *pf)
+{
+	ListCell   *lc,
+			   *lv;
+	OrderItem  *first = linitial(pf->keyset_keys);
+	IgnisModel *model = pf->model;
+	const char *ns = NULL;
+
+	forboth(lc, pf->keyset_keys, lv, pf->keyset_values)
+	{
+		OrderItem  *oi = lfirst(lc);
+		KeysetValue *kv = lfirst(lv);
+		IgnisProperty *prop;
+
+		if (oi->hops != NIL || oi->json_path || kv->isnull || oi->desc != first->desc)
+			return false;
+		prop = &model->props[oi->prop];
+		if (prop->kind != PROP_SCALAR && prop->kind != PROP_TEXT)
+			return false;
+		if (ns && strcmp(ns, prop->op_ns) != 0)
+			return false;
+		ns = prop->op_ns;
+		/* NULLs would sort outside the comparison */
+		if (!oi->notnull)
+			return false;
+	}
+	return true;
+}
+
 /*
  * Validate a filter object against a model and merge the model's default
  * filter into it.  `argname` is the path of the filter ("filter",
@@ -681,7 +887,7 @@ filter_parse(IgnisModel *model, JNode *filter, const char *argname, FilterUse us
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("ignis: unknown filter key at %s", path.data),
 					 best ? errhint("Did you mean \"%s\"?", best)
-					 : errhint("Filter keys: where, fields, order, limit, skip, offset, include.")));
+					 : errhint("Filter keys: where, fields, order, limit, skip, offset, include, after, before.")));
 		}
 	}
 
@@ -734,6 +940,10 @@ filter_parse(IgnisModel *model, JNode *filter, const char *argname, FilterUse us
 	v = get_present(filter, "skip");
 	if (v)
 		pf->offset = parse_count(v, errpath_with_key(path.data, "skip"));
+
+	/* after / before: keyset pages (JSON null: the first one) */
+	if (jnode_get(filter, "after") || jnode_get(filter, "before"))
+		parse_keyset(pf, filter, use, &path);
 
 	/* include */
 	v = get_present(filter, "include");

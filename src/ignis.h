@@ -232,6 +232,8 @@ typedef struct QueryBuilder
 	ResultKind	result;
 	int64		range_offset;	/* RESULT_RANGE: range.start */
 	const char *range_label;	/* RESULT_RANGE: range.countStrategy, or NULL */
+	int			range_next;		/* RESULT_RANGE: KEYSET_* when the range has "next" */
+	int64		range_limit;	/* the page size (one more row is fetched), or -1 */
 } QueryBuilder;
 
 extern void qb_init(QueryBuilder *qb);
@@ -286,6 +288,7 @@ typedef struct OrderItem
 	List	   *path;			/* list of char* components */
 	bool		desc;
 	int			nulls;			/* 0 default, 1 first, 2 last */
+	bool		notnull;		/* keyset pages: a NOT NULL column of the model */
 } OrderItem;
 
 typedef struct IncludeSpec IncludeSpec;
@@ -306,7 +309,23 @@ typedef struct ParsedFilter
 	int64		planned_total;
 	const char *count_label;	/* range.countStrategy to report, or NULL */
 	const char *lock_clause;	/* " FOR UPDATE OF t0 ..." (options.lock), or NULL */
+	int			keyset;			/* KEYSET_*: filter.after / filter.before */
+	List	   *keyset_keys;	/* of OrderItem*: the order, then the primary key */
+	List	   *keyset_values;	/* of KeysetValue*, per key; NIL: first page */
 } ParsedFilter;
+
+#define KEYSET_NONE		0
+#define KEYSET_AFTER	1
+#define KEYSET_BEFORE	2
+
+/* The value of one order key of the row a keyset page starts from. */
+typedef struct KeysetValue
+{
+	Oid			type;
+	Datum		value;
+	bool		isnull;
+	JNode	   *json;
+} KeysetValue;
 
 struct IncludeSpec
 {
@@ -327,6 +346,7 @@ typedef enum FilterUse
 
 extern ParsedFilter *filter_parse(IgnisModel *model, JNode *filter, const char *argname,
 								  FilterUse use, bool skip_default, int depth);
+extern bool filter_keyset_row_comparable(ParsedFilter *pf);
 extern char *filter_order_words(const char *item, bool *desc, int *nulls, const char *path);
 extern JNode *filter_merge_where(JNode *defaults, JNode *user);
 extern void filter_check_object(JNode *node, const char *path);
@@ -352,6 +372,7 @@ extern bool result_layout_matches(ResultLayout *shape, TupleDesc desc);
 extern JsonbValue *result_push_row(JsonbParseState **ps, ResultLayout *layout, int first,
 									Datum *values, bool *nulls);
 extern DestReceiver *result_receiver_create(ResultKind kind, int64 offset, const char *label,
+											int next, int64 limit,
 											ResultLayout **cached, MemoryContext cache_cxt,
 											MemoryContext into);
 extern Datum result_receiver_finish(DestReceiver *self, bool *isnull);

@@ -239,8 +239,31 @@ emit_order_value(QueryBuilder *qb, ParsedFilter *pf, OrderItem *oi, const char *
 	}
 }
 
+/* Whether an order item puts NULLs last (PostgreSQL: ASC yes, DESC no). */
+static bool
+nulls_last(OrderItem *oi)
+{
+	return oi->nulls == 2 || (oi->nulls == 0 && !oi->desc);
+}
+
+/* The comparison operator for an order key's values: OPERATOR(ns.op). */
+static char *
+keyset_op(ParsedFilter *pf, OrderItem *oi, const char *op)
+{
+	const char *ns = "pg_catalog";
+
+	if (!oi->count && !oi->json_path)
+	{
+		IgnisProperty *prop = &oi->model->props[oi->prop];
+
+		if (prop->kind != PROP_JSON && prop->kind != PROP_JSONB && prop->kind != PROP_ARRAY)
+			ns = prop->op_ns;
+	}
+	return psprintf("OPERATOR(%s.%s)", quote_identifier(ns), op);
+}
+
 static void
-emit_order(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool one)
+emit_order(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool one, bool reverse)
 {
 	IgnisModel *model = pf->model;
 	ListCell   *lc;
@@ -258,6 +281,13 @@ emit_order(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool one)
 			emit_order_value(qb, pf, oi, alias);
 			if (oi->hops == NIL && !oi->json_path && oi->prop == model->pk)
 				pk_seen = true;
+			if (reverse)
+			{
+				/* the opposite order: a before page reads backwards */
+				appendStringInfoString(&qb->sql, oi->desc ? " ASC" : " DESC");
+				appendStringInfoString(&qb->sql, nulls_last(oi) ? " NULLS FIRST" : " NULLS LAST");
+				continue;
+			}
 			if (oi->desc)
 				appendStringInfoString(&qb->sql, " DESC");
 			if (oi->nulls == 1)
@@ -268,8 +298,112 @@ emit_order(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool one)
 	}
 	/* D7: primary key ascending by default and as the final tiebreaker */
 	if (model->pk >= 0 && !pk_seen)
-		appendStringInfo(&qb->sql, "%s%s.%s", first ? " ORDER BY " : ", ",
-						 alias, model->props[model->pk].column_sql);
+		appendStringInfo(&qb->sql, "%s%s.%s%s", first ? " ORDER BY " : ", ",
+						 alias, model->props[model->pk].column_sql, reverse ? " DESC" : "");
+}
+
+/*
+ * Keyset pages (filter.after / filter.before): the rows strictly after
+ * (before) the given row in the order.  Key by key, a row is beyond the
+ * cursor when it equals it on the keys before and is beyond it on this
+ * one, NULLs placed as the order places them:
+ *
+ *	 (k1 > $1 OR k1 IS NULL) OR (k1 = $1 AND k2 > $2) OR ...
+ *
+ * When every key is a NOT NULL column ordered the same way and no value is
+ * null, that is one row comparison an index on the keys serves:
+ * ROW(k1, k2, id) > ROW($1, $2, $3).
+ */
+static void
+emit_keyset(QueryBuilder *qb, ParsedFilter *pf, const char *alias)
+{
+	ListCell   *lc,
+			   *lv;
+	int		   *params = palloc(sizeof(int) * list_length(pf->keyset_keys));
+	int			i = 0,
+				n = list_length(pf->keyset_keys);
+	bool		after = pf->keyset == KEYSET_AFTER;
+	bool		any = false;
+
+	forboth(lc, pf->keyset_keys, lv, pf->keyset_values)
+	{
+		KeysetValue *kv = lfirst(lv);
+
+		params[i++] = qb_param(qb, kv->type, kv->value, kv->isnull, kv->json);
+	}
+	if (filter_keyset_row_comparable(pf))
+	{
+		OrderItem  *first = linitial(pf->keyset_keys);
+		IgnisProperty *prop = &pf->model->props[first->prop];
+
+		appendStringInfoString(&qb->sql, "ROW(");
+		i = 0;
+		foreach(lc, pf->keyset_keys)
+		{
+			appendStringInfoString(&qb->sql, i++ ? ", " : "");
+			emit_order_value(qb, pf, lfirst(lc), alias);
+		}
+		appendStringInfo(&qb->sql, ") OPERATOR(%s.%s) ROW(", quote_identifier(prop->op_ns),
+						 after != first->desc ? ">" : "<");
+		for (i = 0; i < n; i++)
+		{
+			appendStringInfoString(&qb->sql, i ? ", " : "");
+			qb_append_param(qb, params[i]);
+		}
+		appendStringInfoChar(&qb->sql, ')');
+		return;
+	}
+
+	appendStringInfoChar(&qb->sql, '(');
+	for (i = 0; i < n; i++)
+	{
+		OrderItem  *oi = list_nth(pf->keyset_keys, i);
+		KeysetValue *kv = list_nth(pf->keyset_values, i);
+		bool		last = nulls_last(oi);
+		int			j;
+
+		CHECK_FOR_INTERRUPTS();
+		/* nothing is beyond a NULL that sorts at the far end */
+		if (kv->isnull && after == last)
+			continue;
+		appendStringInfoString(&qb->sql, any ? " OR (" : "(");
+		any = true;
+		for (j = 0; j < i; j++)
+		{
+			OrderItem  *oj = list_nth(pf->keyset_keys, j);
+			KeysetValue *vj = list_nth(pf->keyset_values, j);
+
+			emit_order_value(qb, pf, oj, alias);
+			if (vj->isnull)
+				appendStringInfoString(&qb->sql, " IS NULL AND ");
+			else
+			{
+				appendStringInfo(&qb->sql, " %s ", keyset_op(pf, oj, "="));
+				qb_append_param(qb, params[j]);
+				appendStringInfoString(&qb->sql, " AND ");
+			}
+		}
+		appendStringInfoChar(&qb->sql, '(');
+		emit_order_value(qb, pf, oi, alias);
+		if (kv->isnull)
+			appendStringInfoString(&qb->sql, " IS NOT NULL");
+		else
+		{
+			appendStringInfo(&qb->sql, " %s ", keyset_op(pf, oi, after != oi->desc ? ">" : "<"));
+			qb_append_param(qb, params[i]);
+			/* NULLs beyond every value */
+			if (after == last && !oi->notnull)
+			{
+				appendStringInfoString(&qb->sql, " OR ");
+				emit_order_value(qb, pf, oi, alias);
+				appendStringInfoString(&qb->sql, " IS NULL");
+			}
+		}
+		appendStringInfoString(&qb->sql, "))");
+	}
+	if (!any)
+		appendStringInfoString(&qb->sql, "false");
+	appendStringInfoChar(&qb->sql, ')');
 }
 
 /* One column per included relation: a correlated subquery. */
@@ -310,11 +444,38 @@ emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *par
 {
 	IgnisModel *model = pf->model;
 	bool		first = true;
-	bool		has_where;
+	bool		has_where = false;
 	ListCell   *lc;
 	int			i;
+	int			start = qb->sql.len;
 
 	appendStringInfoString(&qb->sql, "SELECT ");
+	if (top && qb->range_next)
+	{
+		/* the after object of each row, for range.next */
+		bool		f2 = true;
+
+		appendStringInfoString(&qb->sql, "pg_catalog.jsonb_build_object(");
+		foreach(lc, pf->keyset_keys)
+		{
+			OrderItem  *oi = lfirst(lc);
+
+			appendStringInfo(&qb->sql, "%s%s::pg_catalog.text, ", f2 ? "" : ", ",
+							 quote_literal_cstr(oi->key));
+			emit_order_value(qb, pf, oi, alias);
+			f2 = false;
+		}
+		appendStringInfoString(&qb->sql, ") AS \"?next\"");
+		first = false;
+	}
+	if (top && pf->keyset == KEYSET_BEFORE)
+	{
+		/* before: read backwards, number the rows, turn them round outside */
+		appendStringInfoString(&qb->sql, first ? "pg_catalog.row_number() OVER (" : ", pg_catalog.row_number() OVER (");
+		emit_order(qb, pf, alias, false, true);
+		appendStringInfoString(&qb->sql, ") AS \"?n\"");
+		first = false;
+	}
 	for (i = 0; i < model->nprops; i++)
 	{
 		if (!pf->selected[i])
@@ -380,16 +541,63 @@ emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *par
 			*where_end = qb->sql.len;
 	}
 
-	emit_order(qb, pf, alias, via != NULL && !via->rel->many);
+	if (top && pf->keyset_values != NIL)
+	{
+		appendStringInfoString(&qb->sql, has_where ? " AND " : " WHERE ");
+		emit_keyset(qb, pf, alias);
+	}
+
+	emit_order(qb, pf, alias, via != NULL && !via->rel->many,
+			   top && pf->keyset == KEYSET_BEFORE);
 
 	if (single)
 		appendStringInfoString(&qb->sql, " LIMIT 1");
 	if (top)
-		emit_limit(qb, pf->has_limit, pf->limit, pf->offset, !single);
+		/* a keyset range fetches one row more: is there a next page? */
+		emit_limit(qb, pf->has_limit,
+				   pf->limit + (qb->range_next == KEYSET_AFTER && pf->limit < PG_INT64_MAX ? 1 : 0),
+				   pf->offset, !single && pf->keyset == KEYSET_NONE);
 	if (top && pf->lock_clause)
 		appendStringInfoString(&qb->sql, pf->lock_clause);	/* the model's rows only */
 	else if (via && via->rel->many)
 		emit_limit(qb, pf->has_limit, pf->limit, pf->offset, false);
+
+	if (top && pf->keyset == KEYSET_BEFORE)
+	{
+		StringInfoData outer;
+		char	   *inner = pstrdup(qb->sql.data + start);
+
+		initStringInfo(&outer);
+		appendStringInfoString(&outer, "SELECT ");
+		first = true;
+		if (qb->range_next)
+		{
+			appendStringInfoString(&outer, "p.\"?next\"");
+			first = false;
+		}
+		for (i = 0; i < model->nprops; i++)
+			if (pf->selected[i])
+			{
+				appendStringInfo(&outer, "%sp.%s", first ? "" : ", ", model->props[i].name_sql);
+				first = false;
+			}
+		foreach(lc, pf->includes)
+		{
+			appendStringInfo(&outer, "%sp.%s", first ? "" : ", ",
+							 ignis_quote_ident(((IncludeSpec *) lfirst(lc))->rel->name));
+			first = false;
+		}
+		appendStringInfoString(&outer, " FROM (");
+		if (where_start && *where_start >= 0)
+			*where_start += outer.len;
+		if (where_end)
+			*where_end += outer.len;
+		qb->sql.len = start;
+		qb->sql.data[start] = '\0';
+		appendStringInfoString(&qb->sql, outer.data);
+		appendStringInfoString(&qb->sql, inner);
+		appendStringInfoString(&qb->sql, ") p ORDER BY p.\"?n\" DESC");
+	}
 }
 
 /*
@@ -427,6 +635,7 @@ select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range, bool sing
 	 */
 	qb_init(&data);
 	data.next_alias = 1;
+	data.range_next = pf->keyset;
 	emit_rows(&data, pf, "t0", NULL, NULL, NULL, true, false, &where_start, &where_end);
 	if (pf->use_planned_total)
 	{
@@ -458,6 +667,8 @@ select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range, bool sing
 	qb->result = RESULT_RANGE;
 	qb->range_offset = pf->offset;
 	qb->range_label = pf->count_label;
+	qb->range_next = pf->keyset;
+	qb->range_limit = pf->has_limit ? pf->limit : -1;
 }
 
 /*
