@@ -3,9 +3,8 @@
 -- var: aid 1 NUSERS-9
 --
 -- The posts of ten authors ordered by their author's display name: the
--- order key is a correlated subquery on users in both (a LEFT JOIN of users
--- sorts after a hash join over every user, a LEFT JOIN LATERAL after a
--- nested loop: bench/README.md).
+-- order key is a correlated subquery on users in both, the fastest of the
+-- hand-written forms measured (bench/README.md).
 -- @ignis
 SELECT ignis.find('Post', ('{"where": {"authorId": {"between": [' || :aid || ', ' || :aid + 9 || ']}},
   "order": ["author.displayName DESC"], "limit": 20}')::jsonb) AS result;
