@@ -130,3 +130,9 @@ SELECT err_hint($q$ SELECT ignis.find('Post', '{"order": ["author.password"], "a
 SELECT err_hint($q$ SELECT ignis.find('User', '{"include": [{"relation": "posts", "scope": {"after": {"id": 1}}}]}') $q$);
 SELECT err_hint($q$ SELECT ignis.find_one('User', '{"after": {"id": 1}}') $q$);
 SELECT err_hint($q$ SELECT ignis.find('User', '{"aftr": {"id": 1}}') $q$);
+-- a before page cannot lock its rows (it is turned round by a window function)
+BEGIN;
+SELECT err_hint($q$ SELECT ignis.find('Post', '{"fields": ["id"], "before": {"id": 3}}', '{"lock": {"strength": "update"}}') $q$);
+-- an after page can
+SELECT ignis.find('Post', '{"fields": ["id"], "limit": 1, "after": {"id": 3}}', '{"lock": {"strength": "update"}}');
+ROLLBACK;

@@ -35,6 +35,19 @@ SELECT ignis.find('User', '{"where": {"password": "pw2"}, "include": [{"relation
 -- with a range: the total counts the users, the counts are per row
 SELECT ignis.find('User', '{"fields": ["id"], "limit": 2, "include": [{"relation": "posts", "count": true}]}', '{"shouldQueryRange": true}');
 
+-- Row-level security applies to the counted rows: a role that sees only
+-- Alice's posts counts only those, for every user, and orders by that count.
+BEGIN;
+CREATE ROLE regress_ignis_counter;
+GRANT SELECT ON public.users, public.posts TO regress_ignis_counter;
+ALTER TABLE public.posts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY only_alice ON public.posts TO regress_ignis_counter USING (author_id = 1);
+SET ROLE regress_ignis_counter;
+SELECT ignis.find('User', '{"fields": ["id"], "where": {"id": [1, 2]}, "order": ["posts.count"], "include": [{"relation": "posts", "count": true}]}');
+SELECT ignis.aggregate('Post', '{"count": true}');
+RESET ROLE;
+ROLLBACK;
+
 -- build_query shows the correlated count: the target's default filter
 -- (deletedAt IS NULL) and the scope's where, values as parameters.
 SELECT ignis.build_query('User', '{"fields": ["id"], "include": [{"relation": "posts", "count": true, "scope": {"where": {"status": "published"}}}]}');
