@@ -47,6 +47,11 @@ SELECT pg_temp.walk('Post', '{"fields": ["id", "publishedAt"], "order": ["publis
 SELECT pg_temp.walk('Post', '{"fields": ["id", "publishedAt"], "order": ["publishedAt DESC"], "limit": 2}');
 SELECT ignis.find('Post', '{"fields": ["id"], "order": ["publishedAt ASC NULLS FIRST"], "limit": 2, "after": {"publishedAt": null, "id": 3}}');
 SELECT ignis.find('Post', '{"fields": ["id"], "order": ["publishedAt DESC NULLS LAST"], "limit": 2, "before": {"publishedAt": null, "id": 3}}');
+-- "before": null is the last page; nothing follows it
+SELECT ignis.find('Post', '{"fields": ["id"], "limit": 2, "before": null}', '{"shouldQueryRange": true}');
+-- a before page together with includes and a where; the total counts the
+-- where, not the cursor
+SELECT ignis.find('Post', '{"fields": ["id"], "where": {"views": {"gt": 1}}, "order": ["views"], "limit": 2, "before": {"views": 120, "id": 1}, "include": [{"relation": "author", "scope": {"fields": ["id"]}}, {"relation": "postTags", "count": true}]}', '{"shouldQueryRange": true}');
 -- nothing comes after a NULL that sorts last
 SELECT ignis.find('Post', '{"fields": ["id"], "order": ["publishedAt"], "after": {"publishedAt": null, "id": 3}}');
 

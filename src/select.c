@@ -669,6 +669,12 @@ select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range, bool sing
 	qb->range_label = pf->count_label;
 	qb->range_next = pf->keyset;
 	qb->range_limit = pf->has_limit ? pf->limit : -1;
+	if (pf->keyset == KEYSET_BEFORE && pf->keyset_values == NIL)
+	{
+		/* "before": null is the last page: no row follows it */
+		qb->range_next = KEYSET_AFTER;
+		qb->range_limit = -1;
+	}
 }
 
 /*
