@@ -384,7 +384,10 @@ INSERT INTO public.sec_calls (fn, call, state) VALUES
 ('describe_model', $$SELECT ignis.describe_model('Token')$$, NULL),
 ('describe_model', $$SELECT ignis.describe_model('Post')$$, NULL),
 ('discover', $$SELECT ignis.discover('sec_disc')$$, 'ignis.relations'),
-('discover', $$SELECT ignis.discover('sec_disc', '{"naming": "camelCase", "modelNames": "table"}')$$, 'ignis.models');
+('discover', $$SELECT ignis.discover('sec_disc', '{"naming": "camelCase", "modelNames": "table"}')$$, 'ignis.models'),
+('aggregate', $$SELECT ignis.aggregate('Post', '{"where": {"views": {"gte": 1}}, "groupBy": ["status", "metadata.priority"], "count": true, "sum": ["views"], "avg": ["views"], "min": ["publishedAt"], "max": ["title"], "having": {"count": {"gte": 1}, "max": {"title": {"gt": "A"}}}, "order": ["count DESC", "sum.views"], "limit": 5, "skip": 0}')$$, NULL),
+('find', $$SELECT ignis.find('Post', '{"fields": ["id"], "order": ["author.displayName", "category.name DESC", "author.posts.count"]}')$$, NULL),
+('find', $$SELECT ignis.find('User', '{"fields": ["id"], "order": ["posts.count DESC"], "include": [{"relation": "posts", "count": true, "scope": {"where": {"views": {"gt": 1}}}}]}')$$, NULL);
 
 -- the calls and their result under a clean search_path (today's timestamps
 -- shown as <now>; the digest of the table afterwards is left out here)
