@@ -21,6 +21,7 @@
 #   once:      setup      scripts/setup.sh --dry-run against fake roots: what a
 #                         machine with nothing, with only the server, and with
 #                         everything is missing
+#              static     scripts/static-analysis.sh: gcc -Wextra, cppcheck, scan-build
 #              package    META.json against the PGXN Meta Spec 1.0.0, versions
 #                         in step (ignis.control, META.json, install scripts,
 #                         CHANGELOG.md), the archive of make dist
@@ -41,7 +42,8 @@
 #                    unless IGNIS_PG18=1)
 #   IGNIS_PG18=0     skip the PostgreSQL 18 run; IGNIS_PG18=1: run it in any case
 #                    (building it when needed; fails when it cannot)
-#   IGNIS_NODE=0     skip the Node.js example
+#   IGNIS_NODE=0     skip the Node.js example (and the comparison with Ignis)
+#   IGNIS_STATIC=0   skip the static analysis
 set -uo pipefail
 
 # The suites need a UTF-8 database (REGRESS_OPTS asks pg_regress for one);
@@ -171,6 +173,17 @@ step_setup_detection() {
 step_package() {
     run_tap_step package "packaging (META.json, versions in step, make dist)" \
         python3 test/check_release.py
+}
+# gcc -Wextra, cppcheck and clang's scan-build over src/ (once, against
+# Debian's PostgreSQL 15 headers): any finding fails the step
+step_static() {
+    [ "${IGNIS_STATIC:-1}" = 0 ] && return 0
+    log "static analysis (scripts/static-analysis.sh)"
+    if bash scripts/static-analysis.sh 2>&1 | tee "$ROOT/log/static.out"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+        record static 1 0
+    else
+        record static 0 1
+    fi
 }
 
 # ---------------------------------------------------------------------------
@@ -428,6 +441,7 @@ run_target() {  # run_target <pg_config> <first?>
 
 step_setup_detection
 step_package
+step_static
 first=1
 for pgc in "${TARGETS[@]}"; do
     run_target "$pgc" "$first"
