@@ -133,7 +133,9 @@ convert_value(IgnisProperty *prop, JNode *v, StringInfo path)
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("ignis: array property \"%s\" needs a JSON array, not %s, at %s",
-									prop->name, jnode_type_name(v), path->data)));
+									prop->name, jnode_type_name(v), path->data),
+							 v->type == JN_OBJECT
+							 ? errhint("Update operators such as {\"append\": 1} are allowed in the data of updates only.") : 0));
 				for (i = 0; i <= MAXDIM; i++)
 					dims[i] = -1;
 				flatten_array(prop, v, 0, dims, &elems, path);
@@ -168,7 +170,9 @@ convert_value(IgnisProperty *prop, JNode *v, StringInfo path)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("ignis: property \"%s\" (%s) takes a string, number or boolean, not %s, at %s",
-								prop->name, prop->type_display, jnode_type_name(v), path->data)));
+								prop->name, prop->type_display, jnode_type_name(v), path->data),
+						 v->type == JN_OBJECT
+						 ? errhint("Update operators such as {\"increment\": 1} are allowed in the data of updates of numeric and array properties only.") : 0));
 			cv.value = ignis_convert_scalar(prop, prop->typid, v, path->data);
 			return cv;
 	}
@@ -733,6 +737,237 @@ cmp_pathset(const void *a, const void *b)
 	return 0;
 }
 
+/*
+ * Atomic update operators (decision 24): {"views": {"increment": 1}} on a
+ * numeric property, {"tags": {"append": "x"}} on an array property.  Each
+ * becomes one expression over the row's current value, so concurrent
+ * updates of the same row never lose one another's change.
+ */
+typedef enum UpdateOpKind
+{
+	UOP_NONE,
+	UOP_INCREMENT,
+	UOP_DECREMENT,
+	UOP_MULTIPLY,
+	UOP_DIVIDE,
+	UOP_APPEND,
+	UOP_PREPEND,
+	UOP_REMOVE
+} UpdateOpKind;
+
+static const char *const update_op_names[] = {
+	"increment", "decrement", "multiply", "divide", "append", "prepend", "remove"
+};
+
+typedef struct UpdateOp
+{
+	UpdateOpKind kind;
+	ColValue	operand;		/* number or array of the column's type */
+	List	   *elems;			/* UOP_REMOVE: ColValue* of the element type */
+} UpdateOp;
+
+static bool
+prop_is_numeric(IgnisProperty *prop)
+{
+	switch (prop->basetypid)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case NUMERICOID:
+		case FLOAT4OID:
+		case FLOAT8OID:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* One element of an array operand, converted with the element type. */
+static ColValue *
+convert_element(IgnisProperty *prop, JNode *v, StringInfo path)
+{
+	ColValue   *cv = palloc0(sizeof(ColValue));
+
+	if (v->type == JN_OBJECT || v->type == JN_ARRAY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s is not a valid element of array property \"%s\" at %s",
+						v->type == JN_OBJECT ? "an object" : "an array", prop->name, path->data)));
+	cv->json = v;
+	cv->isnull = v->type == JN_NULL;
+	if (!cv->isnull)
+		cv->value = ignis_convert_scalar(prop, prop->elemtypid, v, path->data);
+	return cv;
+}
+
+/* The operator object given for a non-JSON property; path is data.<key>. */
+static void
+parse_update_op(IgnisProperty *prop, JNode *obj, StringInfo path, UpdateOp *out)
+{
+	const char *name;
+	JNode	   *operand;
+	int			k = -1;
+	int			i,
+				old;
+
+	/*
+	 * A property no operator applies to reports the object as a value of
+	 * the wrong kind, unless it names an operator.
+	 */
+	if (!prop_is_numeric(prop) && prop->kind != PROP_ARRAY)
+	{
+		for (i = 0; obj->n == 1 && i < lengthof(update_op_names); i++)
+			if (strcmp(obj->keys[0], update_op_names[i]) == 0)
+				k = i;
+		if (k < 0)
+			(void) convert_value(prop, obj, path);
+		k = -1;
+	}
+	if (obj->n != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 obj->n == 0
+				 ? errmsg("ignis: the update operator object of property \"%s\" is empty at %s",
+						  prop->name, path->data)
+				 : errmsg("ignis: property \"%s\" takes one update operator, not %d, at %s",
+						  prop->name, obj->n, path->data),
+				 errhint("Update operators are increment, decrement, multiply and divide on numbers, append, prepend and remove on arrays.")));
+	name = obj->keys[0];
+	operand = obj->items[0];
+	old = errpath_push_key(path, name);
+	for (i = 0; i < lengthof(update_op_names); i++)
+		if (strcmp(name, update_op_names[i]) == 0)
+			k = i;
+	if (k < 0)
+	{
+		const char *best = closest_match(name, update_op_names, lengthof(update_op_names));
+
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: unknown update operator \"%s\" at %s", name, path->data),
+				 best ? errhint("Did you mean \"%s\"?", best)
+				 : errhint("Update operators are increment, decrement, multiply and divide on numbers, append, prepend and remove on arrays.")));
+	}
+	out->kind = (UpdateOpKind) (k + 1);
+	out->operand.json = operand;
+	if (out->kind <= UOP_DIVIDE)
+	{
+		if (!prop_is_numeric(prop))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: update operator \"%s\" needs a numeric property, and \"%s\" is %s, at %s",
+							name, prop->name, prop->type_display, path->data),
+					 prop->kind == PROP_ARRAY
+					 ? errhint("Array properties take append, prepend and remove.") : 0));
+		if (operand->type != JN_NUMBER && operand->type != JN_STRING)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: update operator \"%s\" takes a number, not %s, at %s",
+							name, jnode_type_name(operand), path->data)));
+		out->operand.value = ignis_convert_scalar(prop, prop->typid, operand, path->data);
+	}
+	else
+	{
+		if (prop->kind != PROP_ARRAY)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: update operator \"%s\" needs an array property, and \"%s\" is %s, at %s",
+							name, prop->name, prop->type_display, path->data),
+					 prop_is_numeric(prop)
+					 ? errhint("Numeric properties take increment, decrement, multiply and divide.") : 0));
+		if (out->kind == UOP_REMOVE)
+		{
+			if (operand->type == JN_ARRAY)
+			{
+				if (operand->n == 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("ignis: update operator \"remove\" needs at least one element at %s",
+									path->data)));
+				for (i = 0; i < operand->n; i++)
+				{
+					int			o = errpath_push_index(path, i);
+
+					CHECK_FOR_INTERRUPTS();
+					out->elems = lappend(out->elems, convert_element(prop, operand->items[i], path));
+					errpath_pop(path, o);
+				}
+			}
+			else
+				out->elems = list_make1(convert_element(prop, operand, path));
+		}
+		else if (operand->type == JN_ARRAY)
+			out->operand = convert_value(prop, operand, path);
+		else
+		{
+			/* one element: a one-element array of the column's type */
+			ColValue   *e = convert_element(prop, operand, path);
+			int			dims[1] = {1};
+			int			lbs[1] = {1};
+			int16		typlen;
+			bool		typbyval;
+			char		typalign;
+
+			get_typlenbyvalalign(prop->elemtypid, &typlen, &typbyval, &typalign);
+			out->operand.isnull = false;
+			out->operand.value =
+				PointerGetDatum(construct_md_array(&e->value, &e->isnull, 1, dims, lbs,
+												   prop->elemtypid, typlen, typbyval,
+												   typalign));
+		}
+	}
+	errpath_pop(path, old);
+}
+
+/* col = <expression over t0.col> for an update operator. */
+static void
+emit_update_op(QueryBuilder *qb, IgnisProperty *prop, UpdateOp *op)
+{
+	static const char *const arith[] = {"+", "-", "*", "/"};
+	ListCell   *lc;
+	int			i;
+
+	switch (op->kind)
+	{
+		case UOP_INCREMENT:
+		case UOP_DECREMENT:
+		case UOP_MULTIPLY:
+		case UOP_DIVIDE:
+			appendStringInfo(&qb->sql, "t0.%s OPERATOR(pg_catalog.%s) ", prop->column_sql,
+							 arith[op->kind - UOP_INCREMENT]);
+			qb_append_new_param(qb, prop->typid, op->operand.value, false, op->operand.json);
+			break;
+		case UOP_APPEND:
+			appendStringInfo(&qb->sql, "pg_catalog.array_cat(t0.%s, ", prop->column_sql);
+			qb_append_new_param(qb, prop->typid, op->operand.value, op->operand.isnull,
+								op->operand.json);
+			appendStringInfoChar(&qb->sql, ')');
+			break;
+		case UOP_PREPEND:
+			appendStringInfoString(&qb->sql, "pg_catalog.array_cat(");
+			qb_append_new_param(qb, prop->typid, op->operand.value, op->operand.isnull,
+								op->operand.json);
+			appendStringInfo(&qb->sql, ", t0.%s)", prop->column_sql);
+			break;
+		case UOP_REMOVE:
+			for (i = 0; i < list_length(op->elems); i++)
+				appendStringInfoString(&qb->sql, "pg_catalog.array_remove(");
+			appendStringInfo(&qb->sql, "t0.%s", prop->column_sql);
+			foreach(lc, op->elems)
+			{
+				ColValue   *e = lfirst(lc);
+
+				appendStringInfoString(&qb->sql, ", ");
+				qb_append_new_param(qb, prop->elemtypid, e->value, e->isnull, e->json);
+				appendStringInfoChar(&qb->sql, ')');
+			}
+			break;
+		case UOP_NONE:
+			elog(ERROR, "ignis: no update operator");
+	}
+}
+
 /* SET list of an update: regular keys, then JSON-path keys (D14). */
 static void
 emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
@@ -741,6 +976,7 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 	ColValue   *whole = palloc0(sizeof(ColValue) * Max(n, 1));
 	bool	   *has_whole = palloc0(sizeof(bool) * Max(n, 1));
 	List	  **paths = palloc0(sizeof(List *) * Max(n, 1));
+	UpdateOp   *ops = palloc0(sizeof(UpdateOp) * Max(n, 1));
 	StringInfoData path;
 	bool		first = true;
 	int			i;
@@ -773,8 +1009,15 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 		}
 		else
 		{
+			IgnisProperty *prop;
+
 			idx = ignis_prop_or_error(model, key, path.data);
-			whole[idx] = convert_value(&model->props[idx], data->items[i], &path);
+			prop = &model->props[idx];
+			if (data->items[i]->type == JN_OBJECT && prop->kind != PROP_JSON &&
+				prop->kind != PROP_JSONB)
+				parse_update_op(prop, data->items[i], &path, &ops[idx]);
+			else
+				whole[idx] = convert_value(prop, data->items[i], &path);
 			has_whole[idx] = true;
 		}
 		errpath_pop(&path, old);
@@ -793,6 +1036,11 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 			continue;
 		appendStringInfo(&qb->sql, "%s%s = ", first ? "" : ", ", prop->column_sql);
 		first = false;
+		if (ops[i].kind != UOP_NONE)
+		{
+			emit_update_op(qb, prop, &ops[i]);
+			continue;
+		}
 		if (paths[i] == NIL)
 		{
 			qb_append_new_param(qb, prop->kind == PROP_JSON ? JSONBOID : prop->typid,
