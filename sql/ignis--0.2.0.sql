@@ -171,3 +171,10 @@ CREATE FUNCTION ignis.discover(schema name DEFAULT 'public', options jsonb DEFAU
 CREATE FUNCTION ignis._json_numeric(doc jsonb, path text[])
   RETURNS numeric LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
   AS 'MODULE_PATHNAME', 'ignis_json_numeric';
+
+-- ---------------------------------------------------------------------------
+-- Upsert: insert, or update the row a unique constraint finds (issue 9)
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION ignis.upsert(model text, data jsonb, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_upsert';

@@ -17,6 +17,9 @@
  */
 #include "ignis.h"
 
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -25,6 +28,9 @@
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/syscache.h"
 
 
 #define ARG_JSONB(n) (PG_ARGISNULL(n) ? NULL : PG_GETARG_JSONB_P(n))
@@ -327,6 +333,38 @@ convert_row(IgnisModel *model, JNode *row, bool *has, StringInfo path)
 	return vals;
 }
 
+/*
+ * Convert the rows of data (an array when many, else one object) into cr;
+ * path is "data".
+ */
+static void
+convert_rows(IgnisModel *model, JNode *data, bool many, CreateRows *cr, StringInfo path)
+{
+	int			n = model->nprops;
+	int			r,
+				i;
+
+	memset(cr, 0, sizeof(CreateRows));
+	cr->nrows = many ? data->n : 1;
+	cr->rows = palloc(sizeof(ColValue *) * Max(cr->nrows, 1));
+	cr->has = palloc(sizeof(bool *) * Max(cr->nrows, 1));
+	cr->any = palloc0(sizeof(bool) * Max(n, 1));
+	cr->uniform = true;
+	for (r = 0; r < cr->nrows; r++)
+	{
+		int			old = many ? errpath_push_index(path, r) : path->len;
+
+		CHECK_FOR_INTERRUPTS();
+		cr->has[r] = palloc0(sizeof(bool) * Max(n, 1));
+		cr->rows[r] = convert_row(model, many ? data->items[r] : data, cr->has[r], path);
+		for (i = 0; i < n; i++)
+			cr->any[i] |= cr->has[r][i];
+		if (r > 0 && memcmp(cr->has[r], cr->has[0], sizeof(bool) * n) != 0)
+			cr->uniform = false;
+		errpath_pop(path, old);
+	}
+}
+
 /* Array columns and columns without an array type travel as text. */
 static bool
 column_as_text(IgnisProperty *prop)
@@ -543,8 +581,6 @@ do_create(FunctionCallInfo fcinfo, bool all)
 	CreateRows	cr;
 	QueryBuilder qb;
 	StringInfoData path;
-	int			n = model->nprops;
-	int			r;
 
 	ignis_check_scope(model, all ? OP_CREATE_ALL : OP_CREATE, all ? "create_all" : "create");
 	data = data_arg(fcinfo, 1);
@@ -559,33 +595,14 @@ do_create(FunctionCallInfo fcinfo, bool all)
 	if (!all)
 		check_data_object(data, "data");
 
-	memset(&cr, 0, sizeof(cr));
-	cr.nrows = all ? data->n : 1;
-	if (cr.nrows == 0)
+	if ((all ? data->n : 1) == 0)
 	{
 		/* D22: nothing to insert, nothing executed */
 		PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(opts.should_return
 																	  ? "{\"count\": 0, \"data\": []}"
 																	  : "{\"count\": 0, \"data\": null}")));
 	}
-	cr.rows = palloc(sizeof(ColValue *) * cr.nrows);
-	cr.has = palloc(sizeof(bool *) * cr.nrows);
-	cr.any = palloc0(sizeof(bool) * Max(n, 1));
-	cr.uniform = true;
-	for (r = 0; r < cr.nrows; r++)
-	{
-		int			old = all ? errpath_push_index(&path, r) : path.len;
-		int			i;
-
-		CHECK_FOR_INTERRUPTS();
-		cr.has[r] = palloc0(sizeof(bool) * Max(n, 1));
-		cr.rows[r] = convert_row(model, all ? data->items[r] : data, cr.has[r], &path);
-		for (i = 0; i < n; i++)
-			cr.any[i] |= cr.has[r][i];
-		if (r > 0 && memcmp(cr.has[r], cr.has[0], sizeof(bool) * n) != 0)
-			cr.uniform = false;
-		errpath_pop(&path, old);
-	}
+	convert_rows(model, data, all, &cr, &path);
 
 	qb_init(&qb);
 	appendStringInfoString(&qb.sql, "WITH w AS (");
@@ -1223,4 +1240,481 @@ Datum
 ignis_restore_all(PG_FUNCTION_ARGS)
 {
 	return do_delete(fcinfo, false, true);
+}
+
+/* ---------------------------------------------------------------------------
+ * upsert (issue 9, decision 25)
+ *
+ *	 WITH v AS (SELECT u."?n", u.c0, ... FROM ROWS FROM (unnest($1), ...)
+ *				WITH ORDINALITY AS u(c0, ..., "?n")),
+ *		  w AS (INSERT INTO rel AS t0 (...) SELECT ... FROM v ORDER BY keys
+ *				ON CONFLICT (keys) DO UPDATE SET c = EXCLUDED.c, ... [WHERE ...]
+ *				RETURNING keys, t0.xmax = 0 AS "?i", visible columns),
+ *		  e AS (the existing rows of the input keys that w did not return:
+ *				the conflict arm's WHERE rejected them)
+ *	 SELECT jsonb_build_object('count', ..., 'data', ..., 'inserted', ...,
+ *							   'updated', ...)
+ *
+ * The rows are matched back to the input by their conflict keys, so data
+ * keeps the input order.  With options.update [] the conflict arm is a
+ * no-op update of the first key (SET k = t0.k): unlike DO NOTHING it locks
+ * and returns the conflicting row even when another transaction committed
+ * it after this statement's snapshot was taken.
+ * ---------------------------------------------------------------------------
+ */
+
+/*
+ * Is there a unique index (or constraint) whose key columns are exactly
+ * the properties keys[0..nkeys-1], usable as an ON CONFLICT arbiter?
+ */
+static bool
+has_unique_index(IgnisModel *model, int *keys, int nkeys)
+{
+	Relation	rel = table_open(model->relid, AccessShareLock);
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	bool		found = false;
+
+	foreach(lc, indexes)
+	{
+		HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+		Form_pg_index idx;
+		int			i,
+					k;
+		bool		match;
+
+		if (!HeapTupleIsValid(tup))
+			continue;
+		idx = (Form_pg_index) GETSTRUCT(tup);
+		match = idx->indisunique && idx->indimmediate && idx->indisvalid &&
+			idx->indnkeyatts == nkeys &&
+			heap_attisnull(tup, Anum_pg_index_indexprs, NULL) &&
+			heap_attisnull(tup, Anum_pg_index_indpred, NULL);
+		for (i = 0; match && i < nkeys; i++)
+		{
+			bool		in = false;
+
+			for (k = 0; k < nkeys; k++)
+				if (idx->indkey.values[i] == model->props[keys[k]].attnum)
+					in = true;
+			match = in;
+		}
+		ReleaseSysCache(tup);
+		if (match)
+		{
+			found = true;
+			break;
+		}
+	}
+	list_free(indexes);
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/* options.conflict: the property indexes of the conflict target. */
+static int *
+upsert_conflict(IgnisModel *model, JNode *opt, int *nkeys)
+{
+	int		   *keys;
+	int			i,
+				j;
+	StringInfoData names;
+
+	initStringInfo(&names);
+	if (opt == NULL || opt->type == JN_NULL)
+	{
+		if (model->pk < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
+					 errmsg("ignis: model \"%s\" has no primary key to upsert on", model->name),
+					 errhint("Name the properties of a unique constraint in options.conflict.")));
+		keys = palloc(sizeof(int));
+		keys[0] = model->pk;
+		*nkeys = 1;
+	}
+	else
+	{
+		if (opt->type == JN_STRING)
+		{
+			JNode	   *arr = jnode_array(1);
+
+			jnode_append(arr, opt);
+			opt = arr;
+		}
+		if (opt->type != JN_ARRAY || opt->n == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: options.conflict must be a non-empty array of property names, not %s",
+							opt->type == JN_ARRAY ? "an empty array" : jnode_type_name(opt))));
+		keys = palloc(sizeof(int) * opt->n);
+		for (i = 0; i < opt->n; i++)
+		{
+			char	   *path = psprintf("options.conflict[%d]", i);
+
+			if (opt->items[i]->type != JN_STRING)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: %s must be a property name, not %s", path,
+								jnode_type_name(opt->items[i]))));
+			keys[i] = ignis_prop_or_error(model, opt->items[i]->str, path);
+			for (j = 0; j < i; j++)
+				if (keys[j] == keys[i])
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("ignis: property \"%s\" is named twice in options.conflict",
+									opt->items[i]->str)));
+		}
+		*nkeys = opt->n;
+	}
+	for (i = 0; i < *nkeys; i++)
+		appendStringInfo(&names, "%s%s", i ? ", " : "", model->props[keys[i]].name);
+	if (!has_unique_index(model, keys, *nkeys))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
+				 errmsg("ignis: no unique constraint or unique index of model \"%s\" is on exactly (%s)",
+						model->name, names.data),
+				 errhint("options.conflict names the properties of a unique constraint, a unique index without WHERE or expressions, or the primary key.")));
+	return keys;
+}
+
+/* options.update: which given properties a conflict overwrites. */
+static bool *
+upsert_update_list(IgnisModel *model, JNode *opt, bool *given, int *keys, int nkeys,
+				   int *nupdate)
+{
+	bool	   *upd = palloc0(sizeof(bool) * Max(model->nprops, 1));
+	int			i;
+
+	*nupdate = 0;
+	if (opt == NULL || opt->type == JN_NULL)
+	{
+		for (i = 0; i < model->nprops; i++)
+			upd[i] = given[i];
+		for (i = 0; i < nkeys; i++)
+			upd[keys[i]] = false;
+	}
+	else
+	{
+		if (opt->type != JN_ARRAY)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: options.update must be an array of property names, not %s",
+							jnode_type_name(opt)),
+					 errhint("Use [] to leave conflicting rows as they are.")));
+		for (i = 0; i < opt->n; i++)
+		{
+			char	   *path = psprintf("options.update[%d]", i);
+			int			idx;
+
+			if (opt->items[i]->type != JN_STRING)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: %s must be a property name, not %s", path,
+								jnode_type_name(opt->items[i]))));
+			idx = ignis_prop_or_error(model, opt->items[i]->str, path);
+			if (!given[idx])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: %s names property \"%s\", which data does not give",
+								path, model->props[idx].name),
+						 errhint("A conflict can only overwrite a property with the value given for it.")));
+			upd[idx] = true;
+		}
+	}
+	for (i = 0; i < model->nprops; i++)
+		if (upd[i])
+			(*nupdate)++;
+	return upd;
+}
+
+/* "w"."?k0" = v.c3 AND ... : a returned or existing row against its input row */
+static void
+emit_key_match(QueryBuilder *qb, IgnisModel *model, int *keys, int nkeys,
+			   const char *alias, bool returned)
+{
+	int			k;
+
+	for (k = 0; k < nkeys; k++)
+	{
+		IgnisProperty *prop = &model->props[keys[k]];
+
+		if (k)
+			appendStringInfoString(&qb->sql, " AND ");
+		if (returned)
+			appendStringInfo(&qb->sql, "%s.\"?k%d\"", alias, k);
+		else
+			appendStringInfo(&qb->sql, "%s.%s", alias, prop->column_sql);
+		appendStringInfo(&qb->sql, " %s v.c%d", prop->eq_op, keys[k]);
+	}
+}
+
+/* (SELECT to_jsonb(x) FROM (SELECT alias.a, alias.b) x) */
+static void
+emit_row_object(QueryBuilder *qb, IgnisModel *model, const char *alias)
+{
+	appendStringInfoString(&qb->sql, "(SELECT pg_catalog.to_jsonb(x) FROM (SELECT ");
+	emit_visible_columns(qb, model, alias);
+	appendStringInfoString(&qb->sql, ") x)");
+}
+
+/* ", t0.col AS prop" for every visible property */
+static void
+emit_visible_aliased(QueryBuilder *qb, IgnisModel *model)
+{
+	int			i;
+
+	for (i = 0; i < model->nprops; i++)
+		if (!model->props[i].hidden)
+			appendStringInfo(&qb->sql, ", t0.%s AS %s", model->props[i].column_sql,
+							 model->props[i].name_sql);
+}
+
+/* a where, or TRUE when it has no condition */
+static void
+emit_condition(QueryBuilder *qb, WhereExpr *where)
+{
+	int			mark = qb->sql.len;
+
+	if (where == NULL || !where_emit(qb, where, "t0"))
+	{
+		qb->sql.len = mark;
+		qb->sql.data[mark] = '\0';
+		appendStringInfoString(&qb->sql, "true");
+	}
+}
+
+PG_FUNCTION_INFO_V1(ignis_upsert);
+Datum
+ignis_upsert(PG_FUNCTION_ARGS)
+{
+	IgnisModel *model = ignis_model_arg(fcinfo, 0);
+	const char *fname = "ignis.upsert";
+	IgnisOptions opts;
+	JNode	   *data;
+	JNode	   *optobj;
+	JNode	   *opt_where;
+	CreateRows	cr;
+	QueryBuilder qb;
+	StringInfoData path;
+	int			n = model->nprops;
+	int		   *keys;
+	int			nkeys;
+	bool	   *upd;
+	int			nupdate;
+	bool		many;
+	WhereExpr  *arm_where = NULL;
+	WhereExpr  *visible = NULL;
+	Datum		result;
+	int			r,
+				i,
+				k;
+	bool		first;
+
+	ignis_check_scope(model, OP_UPSERT, "upsert");
+	data = data_arg(fcinfo, 1);
+	options_parse(OP_UPSERT, fname, ARG_JSONB(2), &opts);
+	optobj = ignis_arg_object(ARG_JSONB(2), "options");
+	many = data->type == JN_ARRAY;
+	if (!many)
+		check_data_object(data, "data");
+
+	keys = upsert_conflict(model, jnode_get(optobj, "conflict"), &nkeys);
+
+	initStringInfo(&path);
+	appendStringInfoString(&path, "data");
+	if ((many ? data->n : 1) == 0)
+		PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(opts.should_return
+																	  ? "{\"count\": 0, \"data\": [], \"inserted\": 0, \"updated\": 0}"
+																	  : "{\"count\": 0, \"data\": null, \"inserted\": 0, \"updated\": 0}")));
+	convert_rows(model, data, many, &cr, &path);
+	for (r = 0; r < cr.nrows; r++)
+	{
+		int			old = many ? errpath_push_index(&path, r) : path.len;
+
+		for (k = 0; k < nkeys; k++)
+			if (!cr.has[r][keys[k]] || cr.rows[r][keys[k]].isnull)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: upsert needs a value for conflict property \"%s\" at %s",
+								model->props[keys[k]].name, path.data),
+						 errhint("Every row names the row it inserts or updates by the conflict properties (%s).",
+								 nkeys == 1 ? "the primary key unless options.conflict says otherwise"
+								 : "options.conflict")));
+		if (r > 0 && memcmp(cr.has[r], cr.has[0], sizeof(bool) * n) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: every row of an upsert must give the same properties, and %s differs from data[0]",
+							path.data),
+					 errhint("A conflict overwrites the properties given: split rows with different properties into separate calls.")));
+		errpath_pop(&path, old);
+	}
+	for (i = 0; i < n; i++)
+		cr.any[i] = cr.has[0][i];
+
+	upd = upsert_update_list(model, jnode_get(optobj, "update"), cr.any, keys, nkeys, &nupdate);
+
+	/* the conflict arm's WHERE: options.where and the default filter */
+	opt_where = jnode_get(optobj, "where");
+	if (opt_where && opt_where->type != JN_NULL)
+		filter_check_object(opt_where, "options.where");
+	else
+		opt_where = jnode_object(0);
+	arm_where = write_where(model, opt_where, "options.where", &opts, "upsert", fname,
+							false, false);
+	if (!opts.skip_default_filter && model->default_filter &&
+		jnode_get(model->default_filter, "where"))
+	{
+		StringInfoData dpath;
+
+		initStringInfo(&dpath);
+		appendStringInfoString(&dpath, "settings.defaultFilter.where");
+		visible = where_parse(model, jnode_get(model->default_filter, "where"), &dpath);
+	}
+
+	qb_init(&qb);
+	/* v: the input rows with their position */
+	appendStringInfoString(&qb.sql, "WITH v AS (SELECT u.\"?n\"");
+	for (i = 0; i < n; i++)
+		if (cr.any[i])
+		{
+			appendStringInfo(&qb.sql, ", u.c%d", i);
+			emit_carrier_cast(&qb, &model->props[i]);
+			appendStringInfo(&qb.sql, " AS c%d", i);
+		}
+	appendStringInfoString(&qb.sql, " FROM ROWS FROM (");
+	first = true;
+	for (i = 0; i < n; i++)
+		if (cr.any[i])
+		{
+			appendStringInfoString(&qb.sql, first ? "pg_catalog.unnest(" : ", pg_catalog.unnest(");
+			qb_append_param(&qb, column_array_param(&qb, &model->props[i], &cr, i));
+			appendStringInfoChar(&qb.sql, ')');
+			first = false;
+		}
+	appendStringInfoString(&qb.sql, ") WITH ORDINALITY AS u(");
+	for (i = 0; i < n; i++)
+		if (cr.any[i])
+			appendStringInfo(&qb.sql, "c%d, ", i);
+	appendStringInfoString(&qb.sql, "\"?n\")), ");
+
+	/* w: the insert with its conflict arm */
+	appendStringInfo(&qb.sql, "w AS (INSERT INTO %s AS t0 (", model->rel_sql);
+	first = true;
+	for (i = 0; i < n; i++)
+		if (cr.any[i])
+		{
+			appendStringInfo(&qb.sql, "%s%s", first ? "" : ", ", model->props[i].column_sql);
+			first = false;
+		}
+	appendStringInfoString(&qb.sql, ") SELECT ");
+	first = true;
+	for (i = 0; i < n; i++)
+		if (cr.any[i])
+		{
+			appendStringInfo(&qb.sql, "%sv.c%d", first ? "" : ", ", i);
+			first = false;
+		}
+	/* rows in key order: batches over the same keys lock them in one order */
+	appendStringInfoString(&qb.sql, " FROM v ORDER BY ");
+	for (k = 0; k < nkeys; k++)
+		appendStringInfo(&qb.sql, "v.c%d, ", keys[k]);
+	appendStringInfoString(&qb.sql, "v.\"?n\" ON CONFLICT (");
+	for (k = 0; k < nkeys; k++)
+		appendStringInfo(&qb.sql, "%s%s", k ? ", " : "", model->props[keys[k]].column_sql);
+	appendStringInfoString(&qb.sql, ") DO UPDATE SET ");
+	if (nupdate == 0)
+		appendStringInfo(&qb.sql, "%s = t0.%s", model->props[keys[0]].column_sql,
+						 model->props[keys[0]].column_sql);
+	else
+	{
+		first = true;
+		for (i = 0; i < n; i++)
+			if (upd[i])
+			{
+				appendStringInfo(&qb.sql, "%s%s = EXCLUDED.%s", first ? "" : ", ",
+								 model->props[i].column_sql, model->props[i].column_sql);
+				first = false;
+			}
+	}
+	emit_where(&qb, arm_where);
+	appendStringInfoString(&qb.sql, " RETURNING ");
+	for (k = 0; k < nkeys; k++)
+		appendStringInfo(&qb.sql, "t0.%s AS \"?k%d\", ", model->props[keys[k]].column_sql, k);
+	appendStringInfoString(&qb.sql,
+						   "(t0.xmax OPERATOR(pg_catalog.=) '0'::pg_catalog.xid) AS \"?i\"");
+	emit_visible_aliased(&qb, model);
+	appendStringInfoString(&qb.sql, "), ");
+
+	/* e: existing rows the conflict arm left alone */
+	appendStringInfoString(&qb.sql, "e AS (SELECT v.\"?n\", (");
+	emit_condition(&qb, visible);
+	appendStringInfoString(&qb.sql, ") AS \"?v\"");
+	emit_visible_aliased(&qb, model);
+	appendStringInfo(&qb.sql, " FROM v JOIN %s AS t0 ON ", model->rel_sql);
+	emit_key_match(&qb, model, keys, nkeys, "t0", false);
+	appendStringInfoString(&qb.sql, " WHERE NOT EXISTS (SELECT FROM w WHERE ");
+	emit_key_match(&qb, model, keys, nkeys, "w", true);
+	appendStringInfoString(&qb.sql, ")) ");
+
+	/* the result */
+	appendStringInfoString(&qb.sql,
+						   "SELECT pg_catalog.jsonb_build_object('count', (SELECT pg_catalog.count(*) FROM w) "
+						   "OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM e WHERE e.\"?v\"), 'data', ");
+	if (!opts.should_return)
+		appendStringInfoString(&qb.sql, "NULL::pg_catalog.jsonb");
+	else
+	{
+		appendStringInfoString(&qb.sql, many
+							   ? "(SELECT COALESCE(pg_catalog.jsonb_agg(CASE WHEN w.\"?i\" IS NOT NULL THEN "
+							   : "(SELECT CASE WHEN w.\"?i\" IS NOT NULL THEN ");
+		emit_row_object(&qb, model, "w");
+		appendStringInfoString(&qb.sql, " WHEN e.\"?v\" THEN ");
+		emit_row_object(&qb, model, "e");
+		appendStringInfoString(&qb.sql, " END");
+		if (many)
+			appendStringInfoString(&qb.sql, " ORDER BY v.\"?n\"), '[]'::pg_catalog.jsonb)");
+		appendStringInfoString(&qb.sql, " FROM v LEFT JOIN w ON ");
+		emit_key_match(&qb, model, keys, nkeys, "w", true);
+		appendStringInfoString(&qb.sql, " LEFT JOIN e ON e.\"?n\" OPERATOR(pg_catalog.=) v.\"?n\")");
+	}
+	appendStringInfoString(&qb.sql,
+						   ", 'inserted', (SELECT pg_catalog.count(*) FROM w WHERE w.\"?i\"), "
+						   "'updated', ");
+	if (nupdate == 0)
+		appendStringInfoString(&qb.sql, "0");
+	else
+		appendStringInfoString(&qb.sql, "(SELECT pg_catalog.count(*) FROM w WHERE NOT w.\"?i\")");
+	appendStringInfoString(&qb.sql,
+						   ") OPERATOR(pg_catalog.||) COALESCE((SELECT pg_catalog.jsonb_build_object('?hidden', "
+						   "pg_catalog.min(e.\"?n\")) FROM e WHERE NOT e.\"?v\" HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 0), "
+						   "'{}'::pg_catalog.jsonb)");
+
+	result = ignis_run(&qb, &opts, fname, model, false);
+	{
+		Jsonb	   *jb = DatumGetJsonbP(result);
+		JsonbValue	key;
+		JsonbValue *hidden;
+
+		key.type = jbvString;
+		key.val.string.val = "?hidden";
+		key.val.string.len = 7;
+		hidden = findJsonbValueFromContainer(&jb->root, JB_FOBJECT, &key);
+		if (hidden != NULL && hidden->type == jbvNumeric)
+		{
+			int64		pos = DatumGetInt64(DirectFunctionCall1(numeric_int8,
+																NumericGetDatum(hidden->val.numeric)));
+
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 many
+					 ? errmsg("ignis: upsert on model \"%s\" conflicts with a row its default filter hides, at data[%d]",
+							  model->name, (int) pos - 1)
+					 : errmsg("ignis: upsert on model \"%s\" conflicts with a row its default filter hides",
+							  model->name),
+					 model->soft_delete >= 0
+					 ? errhint("A soft-deleted row keeps its key: restore it first, or pass shouldSkipDefaultFilter to update it as it is.")
+					 : errhint("Pass shouldSkipDefaultFilter to update rows outside the default filter.")));
+		}
+	}
+	PG_RETURN_DATUM(result);
 }
