@@ -1509,6 +1509,7 @@ ignis_upsert(PG_FUNCTION_ARGS)
 				i,
 				k;
 	bool		first;
+	bool		need_e;
 
 	ignis_check_scope(model, OP_UPSERT, "upsert");
 	data = data_arg(fcinfo, 1);
@@ -1645,37 +1646,62 @@ ignis_upsert(PG_FUNCTION_ARGS)
 	emit_visible_aliased(&qb, model);
 	appendStringInfoString(&qb.sql, "), ");
 
-	/* e: existing rows the conflict arm left alone */
-	appendStringInfoString(&qb.sql, "e AS (SELECT v.\"?n\", (");
-	emit_condition(&qb, visible);
-	appendStringInfoString(&qb.sql, ") AS \"?v\"");
-	emit_visible_aliased(&qb, model);
-	appendStringInfo(&qb.sql, " FROM v JOIN %s AS t0 ON ", model->rel_sql);
-	emit_key_match(&qb, model, keys, nkeys, "t0", false);
-	appendStringInfoString(&qb.sql, " WHERE NOT EXISTS (SELECT FROM w WHERE ");
-	emit_key_match(&qb, model, keys, nkeys, "w", true);
-	appendStringInfoString(&qb.sql, ")) ");
+	/*
+	 * e: existing rows the conflict arm left alone.  Without a condition on
+	 * the arm every conflicting row is updated and returned by w, so e is
+	 * empty and left out.
+	 */
+	need_e = !where_is_empty(arm_where);
+	if (!need_e)
+	{
+		qb.sql.len -= 2;		/* the ", " after w */
+		qb.sql.data[qb.sql.len] = '\0';
+		appendStringInfoChar(&qb.sql, ' ');
+	}
+	else
+	{
+		appendStringInfoString(&qb.sql, "e AS (SELECT v.\"?n\", (");
+		emit_condition(&qb, visible);
+		appendStringInfoString(&qb.sql, ") AS \"?v\"");
+		emit_visible_aliased(&qb, model);
+		appendStringInfo(&qb.sql, " FROM v JOIN %s AS t0 ON ", model->rel_sql);
+		emit_key_match(&qb, model, keys, nkeys, "t0", false);
+		appendStringInfoString(&qb.sql, " WHERE NOT EXISTS (SELECT FROM w WHERE ");
+		emit_key_match(&qb, model, keys, nkeys, "w", true);
+		appendStringInfoString(&qb.sql, ")) ");
+	}
 
 	/* the result */
 	appendStringInfoString(&qb.sql,
-						   "SELECT pg_catalog.jsonb_build_object('count', (SELECT pg_catalog.count(*) FROM w) "
-						   "OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM e WHERE e.\"?v\"), 'data', ");
+						   "SELECT pg_catalog.jsonb_build_object('count', (SELECT pg_catalog.count(*) FROM w)");
+	if (need_e)
+		appendStringInfoString(&qb.sql,
+							   " OPERATOR(pg_catalog.+) (SELECT pg_catalog.count(*) FROM e WHERE e.\"?v\")");
+	appendStringInfoString(&qb.sql, ", 'data', ");
 	if (!opts.should_return)
 		appendStringInfoString(&qb.sql, "NULL::pg_catalog.jsonb");
 	else
 	{
 		appendStringInfoString(&qb.sql, many
-							   ? "(SELECT COALESCE(pg_catalog.jsonb_agg(CASE WHEN w.\"?i\" IS NOT NULL THEN "
-							   : "(SELECT CASE WHEN w.\"?i\" IS NOT NULL THEN ");
-		emit_row_object(&qb, model, "w");
-		appendStringInfoString(&qb.sql, " WHEN e.\"?v\" THEN ");
-		emit_row_object(&qb, model, "e");
-		appendStringInfoString(&qb.sql, " END");
+							   ? "(SELECT COALESCE(pg_catalog.jsonb_agg("
+							   : "(SELECT ");
+		if (need_e)
+		{
+			appendStringInfoString(&qb.sql, "CASE WHEN w.\"?i\" IS NOT NULL THEN ");
+			emit_row_object(&qb, model, "w");
+			appendStringInfoString(&qb.sql, " WHEN e.\"?v\" THEN ");
+			emit_row_object(&qb, model, "e");
+			appendStringInfoString(&qb.sql, " END");
+		}
+		else
+			emit_row_object(&qb, model, "w");
 		if (many)
 			appendStringInfoString(&qb.sql, " ORDER BY v.\"?n\"), '[]'::pg_catalog.jsonb)");
-		appendStringInfoString(&qb.sql, " FROM v LEFT JOIN w ON ");
+		appendStringInfoString(&qb.sql, need_e ? " FROM v LEFT JOIN w ON " : " FROM v JOIN w ON ");
 		emit_key_match(&qb, model, keys, nkeys, "w", true);
-		appendStringInfoString(&qb.sql, " LEFT JOIN e ON e.\"?n\" OPERATOR(pg_catalog.=) v.\"?n\")");
+		if (need_e)
+			appendStringInfoString(&qb.sql, " LEFT JOIN e ON e.\"?n\" OPERATOR(pg_catalog.=) v.\"?n\"");
+		appendStringInfoChar(&qb.sql, ')');
 	}
 	appendStringInfoString(&qb.sql,
 						   ", 'inserted', (SELECT pg_catalog.count(*) FROM w WHERE w.\"?i\"), "
@@ -1684,10 +1710,12 @@ ignis_upsert(PG_FUNCTION_ARGS)
 		appendStringInfoString(&qb.sql, "0");
 	else
 		appendStringInfoString(&qb.sql, "(SELECT pg_catalog.count(*) FROM w WHERE NOT w.\"?i\")");
-	appendStringInfoString(&qb.sql,
-						   ") OPERATOR(pg_catalog.||) COALESCE((SELECT pg_catalog.jsonb_build_object('?hidden', "
-						   "pg_catalog.min(e.\"?n\")) FROM e WHERE NOT e.\"?v\" HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 0), "
-						   "'{}'::pg_catalog.jsonb)");
+	appendStringInfoChar(&qb.sql, ')');
+	if (need_e)
+		appendStringInfoString(&qb.sql,
+							   " OPERATOR(pg_catalog.||) COALESCE((SELECT pg_catalog.jsonb_build_object('?hidden', "
+							   "pg_catalog.min(e.\"?n\")) FROM e WHERE NOT e.\"?v\" HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 0), "
+							   "'{}'::pg_catalog.jsonb)");
 
 	result = ignis_run(&qb, &opts, fname, model, false);
 	{
