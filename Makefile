@@ -13,7 +13,7 @@ PG_CFLAGS   = -Wall -Werror -Wmissing-prototypes
 REGRESS = fixture catalog find_where find_lists find_patterns find_logic \
           find_arrays find_json find_fields_order find_range read_functions \
           default_filter include results page_sizes discover errors build_query guards plan_cache security \
-          create update json_path_update update_operators upsert delete soft_delete write_errors transactions locking
+          create update json_path_update update_operators upsert nested_create delete soft_delete write_errors transactions locking
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 
 # isolation specs: specs/<name>.spec against expected/<name>.out, run by

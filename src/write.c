@@ -421,6 +421,16 @@ column_array_param(QueryBuilder *qb, IgnisProperty *prop, CreateRows *cr, int co
 					false, json);
 }
 
+/* A converted value as a parameter of the column's type (json travels as jsonb). */
+static void
+emit_value_param(QueryBuilder *qb, IgnisProperty *prop, ColValue *v)
+{
+	qb_append_new_param(qb, prop->kind == PROP_JSON ? JSONBOID : prop->typid,
+						v->value, v->isnull, v->json);
+	if (prop->kind == PROP_JSON)
+		appendStringInfoString(&qb->sql, "::pg_catalog.json");
+}
+
 /* A value read from a text or jsonb carrier, cast back to the column type. */
 static void
 emit_carrier_cast(QueryBuilder *qb, IgnisProperty *prop)
@@ -492,10 +502,7 @@ emit_insert(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, bool single_row
 			if (!first)
 				appendStringInfoString(&qb->sql, ", ");
 			first = false;
-			qb_append_new_param(qb, prop->kind == PROP_JSON ? JSONBOID : prop->typid,
-								row[i].value, row[i].isnull, row[i].json);
-			if (prop->kind == PROP_JSON)
-				appendStringInfoString(&qb->sql, "::pg_catalog.json");
+			emit_value_param(qb, prop, &row[i]);
 		}
 		appendStringInfoChar(&qb->sql, ')');
 		emit_returning(qb, model, should_return);
@@ -571,6 +578,10 @@ emit_insert(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, bool single_row
 	emit_returning(qb, model, should_return);
 }
 
+static bool has_nested(IgnisModel *model, JNode *obj);
+static Datum nested_create(IgnisModel *model, JNode *data, bool all, IgnisOptions *opts,
+						   const char *fname);
+
 static Datum
 do_create(FunctionCallInfo fcinfo, bool all)
 {
@@ -601,6 +612,14 @@ do_create(FunctionCallInfo fcinfo, bool all)
 		PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(opts.should_return
 																	  ? "{\"count\": 0, \"data\": []}"
 																	  : "{\"count\": 0, \"data\": null}")));
+	}
+	/* related rows under relation names: nested create */
+	{
+		int			r;
+
+		for (r = 0; r < (all ? data->n : 1); r++)
+			if (has_nested(model, all ? data->items[r] : data))
+				PG_RETURN_DATUM(nested_create(model, data, all, &opts, fname));
 	}
 	convert_rows(model, data, all, &cr, &path);
 
@@ -1060,10 +1079,7 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 		}
 		if (paths[i] == NIL)
 		{
-			qb_append_new_param(qb, prop->kind == PROP_JSON ? JSONBOID : prop->typid,
-								whole[i].value, whole[i].isnull, whole[i].json);
-			if (prop->kind == PROP_JSON)
-				appendStringInfoString(&qb->sql, "::pg_catalog.json");
+			emit_value_param(qb, prop, &whole[i]);
 			continue;
 		}
 
@@ -1745,4 +1761,546 @@ ignis_upsert(PG_FUNCTION_ARGS)
 		}
 	}
 	PG_RETURN_DATUM(result);
+}
+
+/* ---------------------------------------------------------------------------
+ * Nested create (issue 9, decision 26)
+ *
+ * create / create_all data may hold related rows under relation names.  The
+ * tree becomes one statement of data-modifying CTEs, one per inserted group
+ * of rows, in dependency order:
+ *
+ *	 n0 AS (INSERT INTO users ... VALUES-like SELECT ... RETURNING *),
+ *	 n1 AS (INSERT INTO posts (author_id, title) SELECT s0."id", u.c3
+ *			FROM n0 AS s0, ROWS FROM (unnest($2)) WITH ORDINALITY AS u(c3, "?n")
+ *			ORDER BY u."?n" RETURNING ...)
+ *
+ * A group is one row (a row that has related rows of its own, or whose
+ * siblings give different properties) or every row of a relation's array.
+ * Rows that fill a key come from one-row CTEs, so a cross join with them
+ * gives each child its parent's key.  A `one` relation whose key sits on the
+ * row (Post -> author: the post's authorId references the user's id) inserts
+ * the target first; the others (many, and a `one` whose key sits on the
+ * target) insert the row first.
+ * ---------------------------------------------------------------------------
+ */
+typedef struct NestNode NestNode;
+
+typedef struct NestRel
+{
+	const char *name;
+	bool		many;
+	List	   *children;		/* NestNode*, in input order */
+} NestRel;
+
+struct NestNode
+{
+	IgnisModel *model;
+	int			id;				/* CTE n<id> */
+	bool		group;			/* several rows, converted into cr */
+	CreateRows	cr;
+	int			nfill;
+	int		   *fill_prop;		/* property of this model ... */
+	NestNode  **fill_src;		/* ... taken from this node ... */
+	int		   *fill_srcprop;	/* ... property */
+	List	   *rels;			/* NestRel*, for the returned data */
+};
+
+typedef struct NestBuild
+{
+	List	   *nodes;			/* in insertion order */
+	int			next_id;
+} NestBuild;
+
+/* Does the relation's key sit on the source row (insert the target first)? */
+static bool
+rel_target_first(IgnisModel *model, IgnisRelationDef *rel, IgnisModel *target)
+{
+	if (rel->many || rel->nkeys != 1 || target->pk < 0)
+		return false;
+	return strcmp(rel->refs[0], target->props[target->pk].name) == 0 &&
+		(model->pk < 0 || strcmp(rel->fields[0], model->props[model->pk].name) != 0);
+}
+
+/* Is some key of obj a relation name (and not a property)? */
+static bool
+has_nested(IgnisModel *model, JNode *obj)
+{
+	int			i;
+
+	if (obj->type != JN_OBJECT)
+		return false;
+	for (i = 0; i < obj->n; i++)
+		if (ignis_model_find_prop(model, obj->keys[i]) < 0 &&
+			ignis_model_find_rel(model, obj->keys[i]) != NULL)
+			return true;
+	return false;
+}
+
+/* obj without its relation keys */
+static JNode *
+own_properties(IgnisModel *model, JNode *obj)
+{
+	JNode	   *copy = jnode_object(obj->n);
+	int			i;
+
+	for (i = 0; i < obj->n; i++)
+		if (ignis_model_find_prop(model, obj->keys[i]) >= 0 ||
+			ignis_model_find_rel(model, obj->keys[i]) == NULL)
+			jnode_put(copy, obj->keys[i], obj->items[i]);
+	return copy;
+}
+
+static void
+add_fill(NestNode *node, int prop, NestNode *src, int srcprop)
+{
+	node->fill_prop = repalloc(node->fill_prop, sizeof(int) * (node->nfill + 1));
+	node->fill_src = repalloc(node->fill_src, sizeof(NestNode *) * (node->nfill + 1));
+	node->fill_srcprop = repalloc(node->fill_srcprop, sizeof(int) * (node->nfill + 1));
+	node->fill_prop[node->nfill] = prop;
+	node->fill_src[node->nfill] = src;
+	node->fill_srcprop[node->nfill] = srcprop;
+	node->nfill++;
+}
+
+static NestNode *
+nest_node_new(NestBuild *nb, IgnisModel *model)
+{
+	NestNode   *node = palloc0(sizeof(NestNode));
+
+	node->model = model;
+	node->id = nb->next_id++;
+	node->fill_prop = palloc(sizeof(int));
+	node->fill_src = palloc(sizeof(NestNode *));
+	node->fill_srcprop = palloc(sizeof(int));
+	return node;
+}
+
+/* The filled keys must not be given: 22023 at the row's key. */
+static void
+check_not_given(IgnisModel *model, JNode *obj, char **names, int n, const char *relname,
+				StringInfo path)
+{
+	int			k;
+
+	for (k = 0; k < n; k++)
+		if (obj->type == JN_OBJECT && jnode_get(obj, names[k]) != NULL)
+		{
+			int			old = errpath_push_key(path, names[k]);
+
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: %s is filled in by relation \"%s\" and must not be given, at %s",
+							names[k], relname, path->data),
+					 errhint("Leave the key out: the related row's key is used.")));
+			errpath_pop(path, old);
+		}
+}
+
+static NestNode *nest_row(NestBuild *nb, IgnisModel *model, JNode *obj, NestNode *parent,
+						  IgnisRelationDef *via, StringInfo path, int depth);
+
+/* The rows under relation rel of node (inserted after it). */
+static NestRel *
+nest_children(NestBuild *nb, NestNode *node, IgnisRelationDef *rel, IgnisModel *target,
+			  JNode *value, StringInfo path, int depth)
+{
+	NestRel    *nr = palloc0(sizeof(NestRel));
+	bool		split = false;
+	int			i;
+
+	nr->name = rel->name;
+	nr->many = rel->many;
+	if (rel->many ? value->type != JN_ARRAY : value->type != JN_OBJECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: relation \"%s\" takes %s of related rows, not %s, at %s", rel->name,
+						rel->many ? "an array" : "an object", jnode_type_name(value), path->data)));
+	if (!rel->many)
+	{
+		nr->children = list_make1(nest_row(nb, target, value, node, rel, path, depth + 1));
+		return nr;
+	}
+	for (i = 0; i < value->n; i++)
+	{
+		int			old = errpath_push_index(path, i);
+
+		check_data_object(value->items[i], path->data);
+		check_not_given(target, value->items[i], rel->refs, rel->nkeys, rel->name, path);
+		if (has_nested(target, value->items[i]))
+			split = true;
+		errpath_pop(path, old);
+	}
+	if (value->n == 0)
+		return nr;
+	if (!split)
+	{
+		/* one group, if every row gives the same properties */
+		CreateRows	cr;
+
+		convert_rows(target, value, true, &cr, path);
+		if (cr.uniform)
+		{
+			NestNode   *g = nest_node_new(nb, target);
+			int			k;
+
+			ignis_check_scope(target, OP_CREATE_ALL, "create_all");
+			g->cr = cr;
+			g->group = true;
+			for (k = 0; k < rel->nkeys; k++)
+				add_fill(g, ignis_model_find_prop(target, rel->refs[k]), node,
+						 ignis_model_find_prop(node->model, rel->fields[k]));
+			nb->nodes = lappend(nb->nodes, g);
+			nr->children = list_make1(g);
+			return nr;
+		}
+	}
+	for (i = 0; i < value->n; i++)
+	{
+		int			old = errpath_push_index(path, i);
+
+		nr->children = lappend(nr->children,
+							   nest_row(nb, target, value->items[i], node, rel, path, depth + 1));
+		errpath_pop(path, old);
+	}
+	return nr;
+}
+
+/*
+ * One row object: its target-first relations, the row itself, then the
+ * rows that reference it.  parent/via: the node whose key this row takes.
+ */
+static NestNode *
+nest_row(NestBuild *nb, IgnisModel *model, JNode *obj, NestNode *parent,
+		 IgnisRelationDef *via, StringInfo path, int depth)
+{
+	NestNode   *node;
+	List	   *before = NIL;	/* (rel, node) pairs inserted first */
+	List	   *before_rels = NIL;
+	ListCell   *lc,
+			   *lc2;
+	int			i,
+				k;
+
+	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
+	check_data_object(obj, path->data);
+	if (depth > IGNIS_MAX_INCLUDE_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("ignis: related rows nested deeper than %d levels at %s",
+						IGNIS_MAX_INCLUDE_DEPTH, path->data)));
+	ignis_check_scope(model, OP_CREATE, "create");
+	if (via)
+		check_not_given(model, obj, via->refs, via->nkeys, via->name, path);
+
+	/* targets the row references: inserted before it */
+	for (i = 0; i < obj->n; i++)
+	{
+		IgnisRelationDef *rel;
+		IgnisModel *target;
+
+		if (ignis_model_find_prop(model, obj->keys[i]) >= 0 ||
+			(rel = ignis_model_find_rel(model, obj->keys[i])) == NULL)
+			continue;
+		target = ignis_model_get(rel->target);
+		if (!rel_target_first(model, rel, target))
+			continue;
+		check_not_given(model, obj, rel->fields, rel->nkeys, rel->name, path);
+		{
+			int			old = errpath_push_key(path, obj->keys[i]);
+
+			if (obj->items[i]->type != JN_OBJECT)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: relation \"%s\" takes an object of a related row, not %s, at %s",
+								rel->name, jnode_type_name(obj->items[i]), path->data)));
+			before = lappend(before, nest_row(nb, target, obj->items[i], NULL, NULL, path,
+											  depth + 1));
+			before_rels = lappend(before_rels, rel);
+			errpath_pop(path, old);
+		}
+	}
+
+	node = nest_node_new(nb, model);
+	convert_rows(model, own_properties(model, obj), false, &node->cr, path);
+	if (via)
+		for (k = 0; k < via->nkeys; k++)
+			add_fill(node, ignis_model_find_prop(model, via->refs[k]), parent,
+					 ignis_model_find_prop(parent->model, via->fields[k]));
+	forboth(lc, before, lc2, before_rels)
+	{
+		NestNode   *t = lfirst(lc);
+		IgnisRelationDef *rel = lfirst(lc2);
+		NestRel    *nr = palloc0(sizeof(NestRel));
+
+		for (k = 0; k < rel->nkeys; k++)
+			add_fill(node, ignis_model_find_prop(model, rel->fields[k]), t,
+					 ignis_model_find_prop(t->model, rel->refs[k]));
+		nr->name = rel->name;
+		nr->children = list_make1(t);
+		node->rels = lappend(node->rels, nr);
+	}
+	nb->nodes = lappend(nb->nodes, node);
+
+	/* rows that reference this one */
+	for (i = 0; i < obj->n; i++)
+	{
+		IgnisRelationDef *rel;
+		IgnisModel *target;
+		int			old;
+
+		if (ignis_model_find_prop(model, obj->keys[i]) >= 0 ||
+			(rel = ignis_model_find_rel(model, obj->keys[i])) == NULL)
+			continue;
+		target = ignis_model_get(rel->target);
+		if (rel_target_first(model, rel, target))
+			continue;
+		old = errpath_push_key(path, obj->keys[i]);
+		node->rels = lappend(node->rels,
+							 nest_children(nb, node, rel, target, obj->items[i], path, depth));
+		errpath_pop(path, old);
+	}
+	return node;
+}
+
+/* How a node's RETURNING names property i. */
+static void
+append_nest_col(StringInfo sql, IgnisModel *model, int i)
+{
+	if (model->props[i].hidden)
+		appendStringInfo(sql, "\"?h%d\"", i);
+	else
+		appendStringInfoString(sql, model->props[i].name_sql);
+}
+
+static void
+emit_nest_node(QueryBuilder *qb, NestNode *node)
+{
+	IgnisModel *model = node->model;
+	CreateRows *cr = &node->cr;
+	int			n = model->nprops;
+	int			i,
+				k;
+	int			ncols = 0;
+	bool		first = true;
+
+	appendStringInfo(&qb->sql, "n%d AS (INSERT INTO %s AS t0", node->id, model->rel_sql);
+	for (i = 0; i < n; i++)
+		if (cr->any[i])
+			ncols++;
+	if (ncols + node->nfill == 0)
+		appendStringInfoString(&qb->sql, " DEFAULT VALUES");
+	else
+	{
+		appendStringInfoString(&qb->sql, " (");
+		for (i = 0; i < n; i++)
+			if (cr->any[i])
+			{
+				appendStringInfo(&qb->sql, "%s%s", first ? "" : ", ", model->props[i].column_sql);
+				first = false;
+			}
+		for (k = 0; k < node->nfill; k++)
+		{
+			appendStringInfo(&qb->sql, "%s%s", first ? "" : ", ",
+							 model->props[node->fill_prop[k]].column_sql);
+			first = false;
+		}
+		appendStringInfoString(&qb->sql, ") SELECT ");
+		first = true;
+		for (i = 0; i < n; i++)
+		{
+			IgnisProperty *prop = &model->props[i];
+
+			if (!cr->any[i])
+				continue;
+			if (!first)
+				appendStringInfoString(&qb->sql, ", ");
+			first = false;
+			if (node->group)
+			{
+				appendStringInfo(&qb->sql, "u.c%d", i);
+				emit_carrier_cast(qb, prop);
+				continue;
+			}
+			emit_value_param(qb, prop, &cr->rows[0][i]);
+		}
+		for (k = 0; k < node->nfill; k++)
+		{
+			appendStringInfo(&qb->sql, "%ss%d.", first ? "" : ", ", node->fill_src[k]->id);
+			append_nest_col(&qb->sql, node->fill_src[k]->model, node->fill_srcprop[k]);
+			first = false;
+		}
+		/* FROM the one-row nodes the keys come from, and the group's arrays */
+		first = true;
+		for (k = 0; k < node->nfill; k++)
+		{
+			int			j;
+			bool		seen = false;
+
+			for (j = 0; j < k; j++)
+				seen |= node->fill_src[j] == node->fill_src[k];
+			if (seen)
+				continue;
+			appendStringInfo(&qb->sql, "%sn%d AS s%d", first ? " FROM " : ", ",
+							 node->fill_src[k]->id, node->fill_src[k]->id);
+			first = false;
+		}
+		if (node->group)
+		{
+			appendStringInfoString(&qb->sql, first ? " FROM ROWS FROM (" : ", ROWS FROM (");
+			first = true;
+			for (i = 0; i < n; i++)
+				if (cr->any[i])
+				{
+					appendStringInfoString(&qb->sql, first ? "pg_catalog.unnest(" : ", pg_catalog.unnest(");
+					qb_append_param(qb, column_array_param(qb, &model->props[i], cr, i));
+					appendStringInfoChar(&qb->sql, ')');
+					first = false;
+				}
+			appendStringInfoString(&qb->sql, ") WITH ORDINALITY AS u(");
+			for (i = 0; i < n; i++)
+				if (cr->any[i])
+					appendStringInfo(&qb->sql, "c%d, ", i);
+			appendStringInfoString(&qb->sql, "\"?n\") ORDER BY u.\"?n\"");
+		}
+	}
+	appendStringInfoString(&qb->sql, " RETURNING ");
+	for (i = 0; i < n; i++)
+	{
+		appendStringInfo(&qb->sql, "%st0.%s AS ", i ? ", " : "", model->props[i].column_sql);
+		append_nest_col(&qb->sql, model, i);
+	}
+	if (n == 0)
+		appendStringInfoString(&qb->sql, "1");
+	appendStringInfoString(&qb->sql, ")");
+}
+
+/* a jsonb_build_array of many expressions, in chunks under the argument limit */
+static void emit_nest_json(QueryBuilder *qb, NestNode *node);
+
+static void
+emit_nest_array(QueryBuilder *qb, List *nodes)
+{
+	ListCell   *lc;
+	int			k = 0;
+
+	if (nodes == NIL)
+	{
+		appendStringInfoString(&qb->sql, "'[]'::pg_catalog.jsonb");
+		return;
+	}
+	appendStringInfoString(&qb->sql, "(pg_catalog.jsonb_build_array(");
+	foreach(lc, nodes)
+	{
+		if (k > 0 && k % 90 == 0)
+			appendStringInfoString(&qb->sql, ") OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_array(");
+		else if (k > 0)
+			appendStringInfoString(&qb->sql, ", ");
+		emit_nest_json(qb, lfirst(lc));
+		k++;
+	}
+	appendStringInfoString(&qb->sql, "))");
+}
+
+/* The returned object of a one-row node (or array of a group), with its relations. */
+static void
+emit_nest_json(QueryBuilder *qb, NestNode *node)
+{
+	IgnisModel *model = node->model;
+	ListCell   *lc;
+	int			i;
+	bool		first = true;
+
+	check_stack_depth();
+	appendStringInfoString(&qb->sql, node->group
+						   ? "(SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(x)), '[]'::pg_catalog.jsonb) FROM (SELECT "
+						   : "((SELECT pg_catalog.to_jsonb(x) FROM (SELECT ");
+	for (i = 0; i < model->nprops; i++)
+	{
+		if (model->props[i].hidden)
+			continue;
+		appendStringInfo(&qb->sql, "%sr.%s", first ? "" : ", ", model->props[i].name_sql);
+		first = false;
+	}
+	if (first)
+		appendStringInfoString(&qb->sql, "1 AS \"?\"");
+	appendStringInfo(&qb->sql, " FROM n%d r) x)", node->id);
+	if (node->group)
+		return;
+	if (node->rels != NIL)
+	{
+		appendStringInfoString(&qb->sql, " OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(");
+		first = true;
+		foreach(lc, node->rels)
+		{
+			NestRel    *nr = lfirst(lc);
+
+			appendStringInfo(&qb->sql, "%s%s, ", first ? "" : ", ", quote_literal_cstr(nr->name));
+			first = false;
+			if (!nr->many)
+				emit_nest_json(qb, linitial(nr->children));
+			else if (list_length(nr->children) == 1 && ((NestNode *) linitial(nr->children))->group)
+				emit_nest_json(qb, linitial(nr->children));
+			else
+				emit_nest_array(qb, nr->children);
+		}
+		appendStringInfoChar(&qb->sql, ')');
+	}
+	appendStringInfoChar(&qb->sql, ')');
+}
+
+/*
+ * create / create_all with related rows: data is one object (all false) or
+ * an array of objects.  Returns the call's result.
+ */
+static Datum
+nested_create(IgnisModel *model, JNode *data, bool all, IgnisOptions *opts, const char *fname)
+{
+	NestBuild	nb;
+	List	   *roots = NIL;
+	QueryBuilder qb;
+	StringInfoData path;
+	ListCell   *lc;
+	bool		first = true;
+
+	memset(&nb, 0, sizeof(nb));
+	initStringInfo(&path);
+	appendStringInfoString(&path, "data");
+	if (all)
+	{
+		int			i;
+
+		for (i = 0; i < data->n; i++)
+		{
+			int			old = errpath_push_index(&path, i);
+
+			roots = lappend(roots, nest_row(&nb, model, data->items[i], NULL, NULL, &path, 0));
+			errpath_pop(&path, old);
+		}
+	}
+	else
+		roots = list_make1(nest_row(&nb, model, data, NULL, NULL, &path, 0));
+
+	qb_init(&qb);
+	appendStringInfoString(&qb.sql, "WITH ");
+	foreach(lc, nb.nodes)
+	{
+		if (!first)
+			appendStringInfoString(&qb.sql, ", ");
+		first = false;
+		emit_nest_node(&qb, lfirst(lc));
+	}
+	appendStringInfo(&qb.sql, " SELECT pg_catalog.jsonb_build_object('count', %d, 'data', ",
+					 list_length(roots));
+	if (!opts->should_return)
+		appendStringInfoString(&qb.sql, "NULL::pg_catalog.jsonb");
+	else if (all)
+		emit_nest_array(&qb, roots);
+	else
+		emit_nest_json(&qb, linitial(roots));
+	appendStringInfoChar(&qb.sql, ')');
+	if (list_length(nb.nodes) > 8)
+		qb.no_cache = true;		/* the text grows with the rows */
+	return ignis_run(&qb, opts, fname, model, false);
 }
