@@ -1696,28 +1696,37 @@ ignis_upsert(PG_FUNCTION_ARGS)
 	appendStringInfoString(&qb.sql, ", 'data', ");
 	if (!opts.should_return)
 		appendStringInfoString(&qb.sql, "NULL::pg_catalog.jsonb");
+	else if (!need_e)
+	{
+		/* every input row has its row in w: aggregate w in input order */
+		appendStringInfoString(&qb.sql, many
+							   ? "(SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(x)), '[]'::pg_catalog.jsonb) FROM (SELECT "
+							   : "(SELECT pg_catalog.to_jsonb(x) FROM (SELECT ");
+		emit_visible_columns(&qb, model, "w");
+		if (many)
+		{
+			appendStringInfoString(&qb.sql, " FROM v JOIN w ON ");
+			emit_key_match(&qb, model, keys, nkeys, "w", true);
+			appendStringInfoString(&qb.sql, " ORDER BY v.\"?n\") x)");
+		}
+		else
+			appendStringInfoString(&qb.sql, " FROM w) x)");
+	}
 	else
 	{
 		appendStringInfoString(&qb.sql, many
 							   ? "(SELECT COALESCE(pg_catalog.jsonb_agg("
 							   : "(SELECT ");
-		if (need_e)
-		{
-			appendStringInfoString(&qb.sql, "CASE WHEN w.\"?i\" IS NOT NULL THEN ");
-			emit_row_object(&qb, model, "w");
-			appendStringInfoString(&qb.sql, " WHEN e.\"?v\" THEN ");
-			emit_row_object(&qb, model, "e");
-			appendStringInfoString(&qb.sql, " END");
-		}
-		else
-			emit_row_object(&qb, model, "w");
+		appendStringInfoString(&qb.sql, "CASE WHEN w.\"?i\" IS NOT NULL THEN ");
+		emit_row_object(&qb, model, "w");
+		appendStringInfoString(&qb.sql, " WHEN e.\"?v\" THEN ");
+		emit_row_object(&qb, model, "e");
+		appendStringInfoString(&qb.sql, " END");
 		if (many)
 			appendStringInfoString(&qb.sql, " ORDER BY v.\"?n\"), '[]'::pg_catalog.jsonb)");
-		appendStringInfoString(&qb.sql, need_e ? " FROM v LEFT JOIN w ON " : " FROM v JOIN w ON ");
+		appendStringInfoString(&qb.sql, " FROM v LEFT JOIN w ON ");
 		emit_key_match(&qb, model, keys, nkeys, "w", true);
-		if (need_e)
-			appendStringInfoString(&qb.sql, " LEFT JOIN e ON e.\"?n\" OPERATOR(pg_catalog.=) v.\"?n\"");
-		appendStringInfoChar(&qb.sql, ')');
+		appendStringInfoString(&qb.sql, " LEFT JOIN e ON e.\"?n\" OPERATOR(pg_catalog.=) v.\"?n\")");
 	}
 	appendStringInfoString(&qb.sql,
 						   ", 'inserted', (SELECT pg_catalog.count(*) FROM w WHERE w.\"?i\"), "
