@@ -369,6 +369,8 @@ INSERT INTO public.sec_calls (fn, call, state) VALUES
 ('upsert', $$SELECT ignis.upsert('Post', '[{"id": 1, "title": "One", "tags": ["a"]}, {"id": 60, "title": "Sixty", "tags": []}]', '{"where": {"views": {"gt": 0}}}')$$, 'public.posts'),
 ('upsert', $$SELECT ignis.upsert('Token', '{"id": "00000000-0000-0000-0000-000000000002", "label": "two", "mood": "sad", "doc": {"a": 1}, "scores": [4]}', '{"update": ["mood", "doc"]}')$$, 'public.sec_tokens'),
 ('upsert', $$SELECT ignis.upsert('Category', '[{"id": 1, "name": "n1"}, {"id": 12, "name": "n12"}]', '{"update": []}')$$, 'public.categories'),
+('create', $$SELECT ignis.create('User', '{"id": 40, "email": "n@example.com", "createdAt": "2024-01-01T00:00:00Z", "posts": [{"id": 70, "title": "N", "postTags": [{"id": 80, "tagId": 1}]}, {"id": 71, "title": "M", "metadata": {"a": 1}}], "profile": {"id": 40}}')$$, 'public.post_tags'),
+('create_all', $$SELECT ignis.create_all('Post', '[{"id": 72, "title": "P", "author": {"id": 41, "email": "p@example.com", "createdAt": "2024-01-01T00:00:00Z"}}]')$$, 'public.users'),
 -- catalog functions
 ('register_model', $$SELECT ignis.register_model('Probe', 'public.sec_tokens', '{"naming": "camelCase", "hiddenProperties": ["doc"], "defaultFilter": {"where": {"mood": "happy"}}}')$$, 'ignis.models'),
 ('register_relation', $$SELECT ignis.register_relation('Token', 'author', 'one', 'User', '{"fields": ["scores"], "references": ["id"]}')$$, 'ignis.relations'),
