@@ -99,3 +99,19 @@ SELECT ignis.create('User', '{"id": 18, "email": "u18@example.com", "posts": [{"
 SET LOCAL client_min_messages = warning;
 ROLLBACK;
 ALTER TABLE public.posts ALTER COLUMN id RESTART WITH 100;
+
+-- depth: related rows may nest as deep as includes (16 levels); a self
+-- relation shows the limit
+BEGIN;
+CREATE TABLE public.nodes (id integer PRIMARY KEY, parent_id integer REFERENCES public.nodes);
+SELECT ignis.register_model('Node', 'public.nodes', '{"naming": "camelCase"}') ->> 'name' AS model;
+SELECT ignis.register_relation('Node', 'children', 'many', 'Node', '{"fields": ["id"], "references": ["parentId"]}') ->> 'name' AS relation;
+CREATE FUNCTION public.chain(depth integer) RETURNS jsonb LANGUAGE sql AS $$
+  SELECT ((SELECT string_agg('{"id": ' || i || ', "children": [', '' ORDER BY i) FROM generate_series(1, depth) i)
+          || '{"id": ' || (depth + 1) || '}' || repeat(']}', depth))::jsonb
+$$;
+SELECT err($q$SELECT ignis.create('Node', public.chain(17))$q$);              -- → 54000 at the 17th level
+SELECT ignis.create('Node', public.chain(16), '{"shouldReturn": false}');     -- → {"count": 1, "data": null}
+SELECT count(*), max(id) FROM public.nodes;                                     -- → 17 rows, each the child of the one before
+SELECT count(*) FROM public.nodes n JOIN public.nodes p ON p.id = n.parent_id WHERE n.id = p.id + 1;  -- → 16
+ROLLBACK;

@@ -1906,6 +1906,16 @@ check_not_given(IgnisModel *model, JNode *obj, char **names, int n, const char *
 		}
 }
 
+static void
+check_nest_depth(int depth, StringInfo path)
+{
+	if (depth > IGNIS_MAX_INCLUDE_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("ignis: related rows nested deeper than %d levels at %s",
+						IGNIS_MAX_INCLUDE_DEPTH, path->data)));
+}
+
 static NestNode *nest_row(NestBuild *nb, IgnisModel *model, JNode *obj, NestNode *parent,
 						  IgnisRelationDef *via, StringInfo path, int depth);
 
@@ -1920,6 +1930,7 @@ nest_children(NestBuild *nb, NestNode *node, IgnisRelationDef *rel, IgnisModel *
 
 	nr->name = rel->name;
 	nr->many = rel->many;
+	check_nest_depth(depth + 1, path);
 	if (rel->many ? value->type != JN_ARRAY : value->type != JN_OBJECT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1994,11 +2005,7 @@ nest_row(NestBuild *nb, IgnisModel *model, JNode *obj, NestNode *parent,
 	check_stack_depth();
 	CHECK_FOR_INTERRUPTS();
 	check_data_object(obj, path->data);
-	if (depth > IGNIS_MAX_INCLUDE_DEPTH)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("ignis: related rows nested deeper than %d levels at %s",
-						IGNIS_MAX_INCLUDE_DEPTH, path->data)));
+	check_nest_depth(depth, path);
 	ignis_check_scope(model, OP_CREATE, "create");
 	if (via)
 		check_not_given(model, obj, via->refs, via->nkeys, via->name, path);
