@@ -115,3 +115,15 @@ SELECT ignis.create('Node', public.chain(16), '{"shouldReturn": false}');     --
 SELECT count(*), max(id) FROM public.nodes;                                     -- → 17 rows, each the child of the one before
 SELECT count(*) FROM public.nodes n JOIN public.nodes p ON p.id = n.parent_id WHERE n.id = p.id + 1;  -- → 16
 ROLLBACK;
+
+-- children made only of column defaults
+BEGIN;
+CREATE TABLE public.lists (id integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY, name text NOT NULL DEFAULT 'list');
+CREATE TABLE public.list_items (id integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY, list_id integer NOT NULL REFERENCES public.lists, done boolean NOT NULL DEFAULT false);
+SELECT ignis.register_model('List', 'public.lists') ->> 'name' AS model;
+SELECT ignis.register_model('ListItem', 'public.list_items', '{"naming": "camelCase"}') ->> 'name' AS model;
+SELECT ignis.register_relation('List', 'items', 'many', 'ListItem', '{"fields": ["id"], "references": ["listId"]}') ->> 'name' AS relation;
+SELECT ignis.create('List', '{"items": [{}, {}, {}]}');
+-- → {"count": 1, "data": {"id": 1, "name": "list", "items": [{"id": 1, "done": false, "listId": 1}, {"id": 2, ...}, {"id": 3, ...}]}}
+SELECT ignis.create('List', '{"items": [{}, {"done": true}]}') -> 'data' -> 'items';   -- → ids 4 and 5, only the second done
+ROLLBACK;

@@ -2162,7 +2162,18 @@ emit_nest_node(QueryBuilder *qb, NestNode *node)
 							 node->fill_src[k]->id, node->fill_src[k]->id);
 			first = false;
 		}
-		if (node->group)
+		if (node->group && ncols == 0)
+		{
+			/* rows of column defaults only: one per input row */
+			JNode	   *j = jnode_new(JN_NUMBER);
+
+			j->str = psprintf("%d", cr->nrows);
+			appendStringInfoString(&qb->sql, first ? " FROM " : ", ");
+			appendStringInfoString(&qb->sql, "pg_catalog.generate_series(1, ");
+			qb_append_new_param(qb, INT4OID, Int32GetDatum(cr->nrows), false, j);
+			appendStringInfoString(&qb->sql, ") AS u(\"?n\") ORDER BY u.\"?n\"");
+		}
+		else if (node->group)
 		{
 			appendStringInfoString(&qb->sql, first ? " FROM ROWS FROM (" : ", ROWS FROM (");
 			first = true;
