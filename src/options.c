@@ -272,7 +272,7 @@ options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("ignis: unknown option %s", errpath_with_key("options", key)),
 					 best ? errhint("Did you mean \"%s\"?", best)
-					 : errhint("Options: shouldSkipDefaultFilter, log, shouldReturn, shouldQueryRange, force, shouldHardDelete, isStrict, countStrategy, lock.")));
+					 : errhint("Options: shouldSkipDefaultFilter, log, shouldReturn, shouldQueryRange, force, shouldHardDelete, isStrict, countStrategy, lock, and for upsert conflict, update, where.")));
 		}
 		if (rule->where[op] == 'n')
 			ereport(ERROR,
