@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The ignis demo: install what is missing, build and install the extension,
+# The ignis demo: install what is missing (scripts/setup.sh), build and install the extension,
 # start a throwaway PostgreSQL 15 cluster (Debian's pg_virtualenv), load the
 # sample data of docs/sample.sql and run a handful of ignis calls.
 #
@@ -18,15 +18,9 @@ if [ "${1:-}" = "--in-cluster" ]; then
     exec psql -X -d ignis_demo -v ON_ERROR_STOP=1 -f docs/demo.sql
 fi
 
+bash scripts/setup.sh
 SUDO=()
 [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null 2>&1 && SUDO=(sudo); }
-if ! [ -x "$PGBIN/postgres" ] || ! [ -x "$PG_CONFIG" ] || ! command -v pg_virtualenv >/dev/null 2>&1 \
-   || ! command -v gcc >/dev/null 2>&1 || ! command -v make >/dev/null 2>&1; then
-    echo "=== installing PostgreSQL $PG_MAJOR and build dependencies"
-    "${SUDO[@]}" apt-get update
-    DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y \
-        "postgresql-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" postgresql-contrib make gcc
-fi
 
 echo "=== build and install"
 make -j2 --no-print-directory >/dev/null

@@ -53,6 +53,30 @@ SELECT err($q$SELECT ignis.find('Post', '{"where": {"meta.x": 1}}')$q$);        
 SELECT err($q$SELECT ignis.find('Post', '{"where": {"metadata.": 1}}')$q$);                            -- → error 22023
 SELECT err($q$SELECT ignis.find('Post', '{"where": {"metadata.priority": {"gt": 1, "like": "h%"}}}')$q$);  -- → error 22023
 
+-- filter.md §8.5: a numeric-mode object (gt/gte/lt/lte with a number,
+-- between with numbers) allows only numbers and null as operands of every
+-- operator, so an array or object operand of eq/neq/is/isn is 22023 too.
+SELECT err($q$SELECT ignis.find('Post', '{"where": {"metadata.items[1].name": {"gte": 1, "eq": [1]}}}')$q$);                  -- → error 22023
+SELECT err($q$SELECT ignis.find('Post', '{"where": {"metadata": {"jsonPath": "$.items[2]", "gte": -3, "eq": [1]}}}')$q$);   -- → error 22023
+SELECT err($q$SELECT ignis.find('Post', '{"where": {"metadata.priority": {"lte": 9, "neq": {"a": 1}}}}')$q$);              -- → error 22023
+SELECT err($q$SELECT ignis.find('Post', '{"where": {"metadata.priority": {"between": [0, 9], "is": []}}}')$q$);              -- → error 22023
+SELECT ignis.find('Post', '{"where": {"metadata.priority": {"gte": 1, "neq": null}}, "fields": ["id"]}');                  -- → [{"id": 1}, {"id": 2}, {"id": 4}]
+
+-- D35: contains / containedBy / overlaps on a JSON path or a whole json/jsonb
+-- property are NULL when the value is missing and FALSE when it is not an
+-- array, for empty operand lists too: contains [] selects the rows whose
+-- value is an array (posts 1 and 2), and its negation selects nothing.
+SELECT ignis.find('Post', '{"where": {"metadata.ratings": {"contains": []}}, "fields": ["id"]}');             -- → [{"id": 1}, {"id": 2}]
+SELECT ignis.find('Post', '{"where": {"not": {"metadata.ratings": {"contains": []}}}, "fields": ["id"]}');    -- → []
+SELECT ignis.find('Post', '{"where": {"metadata.ratings": {"containedBy": []}}, "fields": ["id"]}');          -- → []
+SELECT ignis.find('Post', '{"where": {"not": {"metadata.ratings": {"containedBy": []}}}, "fields": ["id"]}'); -- → [{"id": 1}, {"id": 2}]
+SELECT ignis.find('Post', '{"where": {"metadata.ratings": {"overlaps": []}}, "fields": ["id"]}');             -- → []
+SELECT ignis.find('Post', '{"where": {"not": {"metadata.ratings": {"overlaps": []}}}, "fields": ["id"]}');    -- → [{"id": 1}, {"id": 2}]
+SELECT ignis.find('Post', '{"where": {"metadata.flags": {"contains": []}}, "fields": ["id"]}');               -- → [] (objects)
+SELECT ignis.find('Post', '{"where": {"not": {"metadata.flags": {"contains": []}}}, "fields": ["id"]}');      -- → [{"id": 1}, {"id": 2}, {"id": 4}]
+SELECT ignis.find('Post', '{"where": {"metadata": {"contains": []}}, "fields": ["id"]}');                     -- → [] (objects; post 5 NULL)
+SELECT ignis.find('Post', '{"where": {"not": {"metadata": {"overlaps": []}}}, "fields": ["id"]}');            -- → [{"id": 1}, {"id": 2}, {"id": 3}, {"id": 4}]
+
 -- A whole json (not jsonb) property orders by jsonb ordering, like a JSON
 -- path does (read.md §3.3): objects > arrays > strings here.
 BEGIN;

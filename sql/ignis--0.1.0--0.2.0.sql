@@ -5,6 +5,20 @@
 
 \echo Use "ALTER EXTENSION ignis UPDATE TO '0.2.0'" to load this file. \quit
 
+-- Relation strategies: one correlated subquery per parent, or one batched
+-- scan per page (register_relation's settings.strategy).
+ALTER TABLE ignis.relations ADD COLUMN strategy text NOT NULL DEFAULT 'correlated'
+  CHECK (strategy IN ('correlated', 'batched'));
+
+-- ---------------------------------------------------------------------------
+-- The catalog trigger function is not for PUBLIC
+-- ---------------------------------------------------------------------------
+-- ignis._set_path and ignis._json_numeric stay executable by every role: the
+-- statements ignis generates call them as the caller.  They check their
+-- arguments and are linear in them (docs/decisions.md).  The trigger function
+-- of the catalog tables has no use outside their triggers.
+REVOKE EXECUTE ON FUNCTION ignis._catalog_changed() FROM PUBLIC;
+
 -- ---------------------------------------------------------------------------
 -- Upsert: insert, or update the row a unique constraint finds (issue 9)
 -- ---------------------------------------------------------------------------

@@ -22,7 +22,10 @@ CREATE TABLE ignis.relations (
   target    text   NOT NULL REFERENCES ignis.models(name),
   fields    text[] NOT NULL,
   refs      text[] NOT NULL,
-  PRIMARY KEY (model, name)
+  PRIMARY KEY (model, name),
+  -- how includes load the related rows (docs/design.md): one correlated
+  -- subquery per parent, or one batched scan per page
+  strategy  text   NOT NULL DEFAULT 'correlated' CHECK (strategy IN ('correlated', 'batched'))
 );
 CREATE INDEX relations_target_idx ON ignis.relations (target);
 
@@ -171,6 +174,15 @@ CREATE FUNCTION ignis.discover(schema name DEFAULT 'public', options jsonb DEFAU
 CREATE FUNCTION ignis._json_numeric(doc jsonb, path text[])
   RETURNS numeric LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
   AS 'MODULE_PATHNAME', 'ignis_json_numeric';
+
+-- ---------------------------------------------------------------------------
+-- Hardening (issue 8): the catalog trigger function is not for PUBLIC
+-- ---------------------------------------------------------------------------
+-- ignis._set_path and ignis._json_numeric stay executable by every role: the
+-- statements ignis generates call them as the caller.  They check their
+-- arguments and are linear in them (docs/decisions.md).  The trigger function
+-- of the catalog tables has no use outside their triggers.
+REVOKE EXECUTE ON FUNCTION ignis._catalog_changed() FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
 -- Upsert: insert, or update the row a unique constraint finds (issue 9)

@@ -147,5 +147,34 @@ SELECT ignis.update_all('SettingsDoc', '{"doc.touched": true}', '{"id": {"lte": 
 SELECT id, doc::jsonb -> 'touched' AS touched FROM public.settings_doc ORDER BY id;
 ROLLBACK;
 
+-- The helpers the generated statements call, ignis._set_path and
+-- ignis._json_numeric, run as the caller and so stay executable by every
+-- role; any argument gives a result or a clean error, checked the way core
+-- checks the path of jsonb_set (one dimension, no NULL element).
+-- ignis._catalog_changed, the trigger of the catalog tables, is not
+-- executable by PUBLIC.
+SELECT ignis._set_path('{}', '{a,b}', '1', 'doc');                                    -- → {"a": {"b": 1}}
+SELECT ignis._set_path('{"a": {"b": null}}', '{a,b,c}', '1', 'doc');                  -- → {"a": {"b": {"c": 1}}}
+SELECT ignis._set_path('{"a": [1, 2]}', '{a,1}', '{"x": 1}', 'doc');                  -- → {"a": [1, {"x": 1}]}
+SELECT ignis._set_path('{"a": [1]}', '{a,5,c}', '"v"', 'doc');                        -- → {"a": [1, {"c": "v"}]} (appended)
+SELECT ignis._set_path('null', '{a,b}', '[1]', 'doc');                                -- → {"a": {"b": [1]}}
+SELECT ignis._set_path('{"a": 1}', '{}', '2', 'doc');                                 -- → 2 (no path: the value)
+SELECT err($q$SELECT ignis._set_path('{}', ARRAY[NULL]::text[], '1', 'x')$q$);        -- → error 22004
+SELECT err($q$SELECT ignis._set_path('{}', '{a,NULL}', '1', 'x')$q$);                 -- → error 22004
+SELECT err($q$SELECT ignis._set_path('{}', '{{a},{b}}', '1', 'x')$q$);                -- → error 2202E
+SELECT err($q$SELECT ignis._set_path('{"a": 1}', '{a,b}', '1', 'x')$q$);              -- → error 22023 (x.a is a number)
+SELECT err($q$SELECT ignis._set_path('{"a": []}', '{a,b}', '1', 'x')$q$);             -- → error 22023 (x.a is an array)
+SELECT err($q$SELECT ignis._set_path('{"a": []}', '{a,99999999999}', '1', 'x')$q$);   -- → error 22003
+SELECT err($q$SELECT ignis._set_path('"s"', '{a}', '1', 'x')$q$);                     -- → error 22023
+SELECT err($q$SELECT ignis._set_path('{}', array_fill('a'::text, ARRAY[1001]), '1', 'x')$q$);  -- → error 54000
+SELECT ignis._set_path(NULL, '{a}', '1', 'x') IS NULL AS strict;                      -- → t
+SELECT ignis._json_numeric('{"a": [1, "2.5", "x"]}', '{a,1}');                        -- → 2.5
+SELECT ignis._json_numeric('{"a": 1}', ARRAY[NULL]::text[]) IS NULL AS null_element;  -- → t (as #>> does)
+SELECT ignis._json_numeric('{"a": 1}', '{}') IS NULL AS whole_object;                 -- → t
+SELECT err($q$SELECT ignis._json_numeric('{"a": 1}', '{{a},{b}}')$q$);                -- → error 2202E
+SELECT err($q$SELECT ignis._json_numeric('{}', array_fill('a'::text, ARRAY[1001]))$q$);  -- → error 54000
+SELECT p.oid::regprocedure AS helper, has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute
+  FROM pg_proc p WHERE p.pronamespace = 'ignis'::regnamespace AND p.proname LIKE '\_%' ORDER BY 1::text;
+
 -- the fixture is unchanged
 SELECT id, metadata FROM public.posts ORDER BY id;

@@ -64,7 +64,7 @@ SELECT ignis.upsert('User', '{"id": 3, "email": "carol@example.org", "password":
 SELECT password FROM public.users WHERE id = 3;                                                           -- → rotated
 ROLLBACK;
 
--- soft delete (decision 25): a row the default filter hides is not updated
+-- soft delete (decision 39): a row the default filter hides is not updated
 -- through the model; the call fails like a create of that key would (23505),
 -- and nothing is written. With shouldSkipDefaultFilter the row is updated as
 -- any other, and giving "deletedAt": null revives it.
@@ -118,4 +118,10 @@ BEGIN;
 SET LOCAL client_min_messages = info;
 SELECT ignis.upsert('Profile', '[{"id": 1, "userId": 1, "bio": "x"}]', '{"log": {"use": true, "level": "info"}, "shouldReturn": false}');
 SET LOCAL client_min_messages = warning;
+ROLLBACK;
+
+-- a model with a scope filter: upsert does not check one yet, so it refuses
+BEGIN;
+SELECT ignis.register_model('ScopedUser', 'public.users', '{"naming": "camelCase", "scopeFilter": {"where": {"role": "member"}}}') ->> 'name' AS model;
+SELECT err_hint($q$SELECT ignis.upsert('ScopedUser', '{"id": 2, "email": "bob@example.com"}')$q$);   -- → 0A000, hint: create and update_all
 ROLLBACK;

@@ -30,6 +30,7 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_ts_config.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -38,6 +39,9 @@
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "utils/array.h"
+#include "utils/guc.h"
+#include "utils/regproc.h"
+#include "utils/syscache.h"
 #include "utils/datum.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -718,9 +722,80 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, MemoryContext cx
 			jnode_put(where, sd, jnode_new(JN_NULL));
 		model->default_filter = df;
 	}
+	model->default_has_setting = ignis_has_setting(model->default_filter);
+
+	/*
+	 * Full-text search configuration (settings.textSearchConfig, fixed at
+	 * registration; models of earlier releases use the database default)
+	 */
+	node = jnode_get(settings, "textSearchConfig");
+	{
+		char	   *cfg = node && node->type == JN_STRING ? node->str
+			: ignis_ts_config_name(GetConfigOptionByName("default_text_search_config", NULL, false),
+								   "default_text_search_config");
+		char	   *lit = quote_literal_cstr(cfg);
+		char	   *sql = psprintf("%s::pg_catalog.regconfig", lit);
+
+		for (i = 0; i < model->nprops; i++)
+			model->props[i].ts_config_sql = sql;
+	}
+
+	/* scope filter (scope.c): its where, AND-ed into every call */
+	node = jnode_get(settings, "scopeFilter");
+	if (node && node->type == JN_OBJECT)
+	{
+		JNode	   *where = jnode_get(node, "where");
+
+		if (where && where->type == JN_OBJECT && where->n > 0)
+			model->scope_where = jnode_copy(where);
+	}
 
 	MemoryContextSwitchTo(old);
 	return model;
+}
+
+/*
+ * A text search configuration's schema-qualified name (resolved once, so
+ * that later calls never depend on the search_path), or 42704.
+ */
+char *
+ignis_ts_config_name(const char *name, const char *path)
+{
+#if PG_VERSION_NUM >= 160000
+	Oid			cfg = get_ts_config_oid(stringToQualifiedNameList(name, NULL), true);
+#else
+	Oid			cfg = get_ts_config_oid(stringToQualifiedNameList(name), true);
+#endif
+	HeapTuple	tup;
+	Form_pg_ts_config form;
+	char	   *result;
+
+	if (!OidIsValid(cfg))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("ignis: text search configuration \"%s\" does not exist (%s)", name, path)));
+	tup = SearchSysCache1(TSCONFIGOID, ObjectIdGetDatum(cfg));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for text search configuration %u", cfg);
+	form = (Form_pg_ts_config) GETSTRUCT(tup);
+	result = quote_qualified_identifier(get_namespace_name(form->cfgnamespace),
+										NameStr(form->cfgname));
+	ReleaseSysCache(tup);
+	return result;
+}
+
+/*
+ * Whether ignis.relations has the strategy column (0.2.0).  A database whose
+ * extension is still at 0.1.0 while the library is newer (before ALTER
+ * EXTENSION ignis UPDATE) keeps working: its relations are correlated.
+ */
+bool
+ignis_catalog_has_strategy(void)
+{
+	Oid			nsp = get_namespace_oid("ignis", true);
+	Oid			rel = OidIsValid(nsp) ? get_relname_relid("relations", nsp) : InvalidOid;
+
+	return OidIsValid(rel) && get_attnum(rel, "strategy") != InvalidAttrNumber;
 }
 
 /* Read the relations declared on a model (ordered by name). */
@@ -733,7 +808,11 @@ load_relations(IgnisModel *model)
 	int			rc;
 
 	values[0] = CStringGetTextDatum(model->name);
-	rc = SPI_execute_with_args("SELECT name, type, target, fields, refs FROM ignis.relations"
+	rc = SPI_execute_with_args(ignis_catalog_has_strategy()
+							   ? "SELECT name, type, target, fields, refs, strategy FROM ignis.relations"
+							   " WHERE model OPERATOR(pg_catalog.=) $1"
+							   " ORDER BY name COLLATE pg_catalog.\"C\""
+							   : "SELECT name, type, target, fields, refs, 'correlated' FROM ignis.relations"
 							   " WHERE model OPERATOR(pg_catalog.=) $1"
 							   " ORDER BY name COLLATE pg_catalog.\"C\"",
 							   1, argtypes, values, NULL, true, 0);
@@ -768,6 +847,7 @@ load_relations(IgnisModel *model)
 		r->refs = palloc(sizeof(char *) * n);
 		for (k = 0; k < n && k < r->nkeys; k++)
 			r->refs[k] = TextDatumGetCString(elems[k]);
+		r->batched = strcmp(SPI_getvalue(tup, desc, 6), "batched") == 0;
 		MemoryContextSwitchTo(old);
 	}
 }

@@ -11,6 +11,8 @@
  */
 #include "ignis.h"
 
+#include "utils/guc.h"
+
 #include "access/relation.h"
 #include "catalog/index.h"
 #include "catalog/pg_index.h"
@@ -28,7 +30,7 @@
 
 static const char *const settings_keys[] = {
 	"naming", "properties", "primaryKey", "hiddenProperties", "defaultFilter",
-	"softDelete", "operationScope", "defaultLimit", "defaultIncludeLimit"
+	"softDelete", "operationScope", "defaultLimit", "defaultIncludeLimit", "scopeFilter", "textSearchConfig"
 };
 
 static text *
@@ -41,7 +43,7 @@ text_arg(FunctionCallInfo fcinfo, int argno, const char *name)
 	return PG_GETARG_TEXT_PP(argno);
 }
 
-static pg_attribute_noreturn() void
+static pg_noreturn void
 bad_setting(const char *path, const char *what)
 {
 	ereport(ERROR,
@@ -109,6 +111,8 @@ relation_json(StringInfo buf, const char *model, IgnisRelationDef *r, bool with_
 	json_str_array(buf, r->fields, r->nkeys);
 	appendStringInfoString(buf, ", \"references\": ");
 	json_str_array(buf, r->refs, r->nkeys);
+	if (r->batched)
+		appendStringInfoString(buf, ", \"strategy\": \"batched\"");
 	appendStringInfoChar(buf, '}');
 }
 
@@ -161,6 +165,12 @@ describe_jsonb(IgnisModel *model)
 		jnode_to_json(&buf, model->default_filter);
 	else
 		appendStringInfoString(&buf, "null");
+	if (model->scope_where)
+	{
+		appendStringInfoString(&buf, ", \"scopeFilter\": {\"where\": ");
+		jnode_to_json(&buf, model->scope_where);
+		appendStringInfoChar(&buf, '}');
+	}
 	appendStringInfoString(&buf, ", \"relations\": [");
 	for (i = 0; i < model->nrels; i++)
 	{
@@ -189,7 +199,12 @@ static char *
 default_primary_key(Oid relid, IgnisModel *model)
 {
 	Relation	rel = relation_open(relid, AccessShareLock);
+#if PG_VERSION_NUM >= 180000
+	/* 18 added deferrable_ok; false keeps the earlier behaviour */
+	Oid			pkindex = RelationGetPrimaryKeyIndex(rel, false);
+#else
 	Oid			pkindex = RelationGetPrimaryKeyIndex(rel);
+#endif
 	char	   *result = NULL;
 
 	if (OidIsValid(pkindex))
@@ -244,7 +259,7 @@ normalise_settings(JNode *settings)
 					 errmsg("ignis: unknown setting %s",
 							errpath_with_key("settings", settings->keys[i])),
 					 best ? errhint("Did you mean \"%s\"?", best)
-					 : errhint("Settings: naming, properties, primaryKey, hiddenProperties, defaultFilter, softDelete, operationScope, defaultLimit, defaultIncludeLimit.")));
+					 : errhint("Settings: naming, properties, primaryKey, hiddenProperties, defaultFilter, softDelete, operationScope, defaultLimit, defaultIncludeLimit, scopeFilter, textSearchConfig.")));
 		}
 	}
 
@@ -314,6 +329,25 @@ normalise_settings(JNode *settings)
 		if (v->type != JN_OBJECT)
 			bad_setting("settings.defaultFilter", "a filter object");
 		jnode_put(norm, "defaultFilter", v);
+	}
+
+	/* full-text search configuration, resolved and fixed now (decision 28) */
+	v = jnode_get(settings, "textSearchConfig");
+	if (v && v->type != JN_NULL && v->type != JN_STRING)
+		bad_setting("settings.textSearchConfig", "the name of a text search configuration");
+	jnode_put(norm, "textSearchConfig",
+			  jnode_string(ignis_ts_config_name(v && v->type == JN_STRING ? v->str
+												: GetConfigOptionByName("default_text_search_config", NULL, false),
+												"settings.textSearchConfig")));
+
+	v = jnode_get(settings, "scopeFilter");
+	if (v && v->type != JN_NULL)
+	{
+		JNode	   *w = v->type == JN_OBJECT ? jnode_get(v, "where") : NULL;
+
+		if (v->type != JN_OBJECT || v->n != 1 || w == NULL || w->type != JN_OBJECT)
+			bad_setting("settings.scopeFilter", "an object {\"where\": {...}}");
+		jnode_put(norm, "scopeFilter", v);
 	}
 
 	v = jnode_get(settings, "softDelete");
@@ -427,10 +461,20 @@ ignis_register_model(PG_FUNCTION_ARGS)
 	}
 	model->settings = norm;
 
-	/* the default filter, validated against the model itself */
+	/*
+	 * The default and scope filters, validated against the model itself
+	 * ($setting operands stand for values only known at call time).
+	 */
 	if (jnode_get(norm, "defaultFilter"))
-		(void) filter_parse(model, jnode_get(norm, "defaultFilter"), "settings.defaultFilter",
-							FILTER_DEFAULT, true, 0);
+		(void) filter_parse(model,
+							ignis_resolve_settings(jnode_get(norm, "defaultFilter"), name,
+												   "settings.defaultFilter", true),
+							"settings.defaultFilter", FILTER_DEFAULT, true, 0);
+	if (jnode_get(norm, "scopeFilter"))
+		(void) filter_parse(model,
+							ignis_resolve_settings(jnode_get(norm, "scopeFilter"), name,
+												   "settings.scopeFilter", true),
+							"settings.scopeFilter", FILTER_DEFAULT, true, 0);
 
 	values[0] = CStringGetTextDatum(name);
 	values[1] = ObjectIdGetDatum(relid);
@@ -554,11 +598,11 @@ ignis_register_relation(PG_FUNCTION_ARGS)
 					 errmsg("ignis: relations through a junction model are not supported (settings.through)"),
 					 errhint("Register the junction table as a model with two \"one\" relations and nest includes through it.")));
 		if (strcmp(k, "fields") != 0 && strcmp(k, "references") != 0 &&
-			strcmp(k, "inverseOf") != 0)
+			strcmp(k, "inverseOf") != 0 && strcmp(k, "strategy") != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("ignis: unknown setting %s", errpath_with_key("settings", k)),
-					 errhint("Relation settings: fields, references, inverseOf.")));
+					 errhint("Relation settings: fields, references, inverseOf, strategy.")));
 	}
 	if (name[0] == '\0' || strlen(name) >= NAMEDATALEN)
 		ereport(ERROR,
@@ -579,6 +623,16 @@ ignis_register_relation(PG_FUNCTION_ARGS)
 	rel.name = name;
 	rel.many = many;
 	rel.target = target->name;
+	{
+		JNode	   *strategy = jnode_get(settings, "strategy");
+
+		if (strategy && strategy->type != JN_NULL &&
+			(strategy->type != JN_STRING ||
+			 (strcmp(strategy->str, "correlated") != 0 && strcmp(strategy->str, "batched") != 0)))
+			bad_setting("settings.strategy", "\"correlated\" or \"batched\"");
+		rel.batched = strategy && strategy->type == JN_STRING &&
+			strcmp(strategy->str, "batched") == 0;
+	}
 
 	if (inverse && !many)
 		bad_setting("settings.inverseOf", "absent on a \"one\" relation");
@@ -662,8 +716,9 @@ ignis_register_relation(PG_FUNCTION_ARGS)
 	}
 
 	{
-		Oid			types[6] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID};
-		Datum		values[6];
+		Oid			types[7] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+		TEXTOID};
+		Datum		values[7];
 		Datum	   *fe = palloc(sizeof(Datum) * rel.nkeys);
 		Datum	   *re = palloc(sizeof(Datum) * rel.nkeys);
 
@@ -678,10 +733,20 @@ ignis_register_relation(PG_FUNCTION_ARGS)
 		values[3] = CStringGetTextDatum(target->name);
 		values[4] = PointerGetDatum(construct_array(fe, rel.nkeys, TEXTOID, -1, false, TYPALIGN_INT));
 		values[5] = PointerGetDatum(construct_array(re, rel.nkeys, TEXTOID, -1, false, TYPALIGN_INT));
+		values[6] = CStringGetTextDatum(rel.batched ? "batched" : "correlated");
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "ignis: SPI_connect failed");
-		catalog_exec("INSERT INTO ignis.relations (model, name, type, target, fields, refs)"
-					 " VALUES ($1, $2, $3, $4, $5, $6)", 6, types, values, false);
+		if (ignis_catalog_has_strategy())
+			catalog_exec("INSERT INTO ignis.relations (model, name, type, target, fields, refs, strategy)"
+						 " VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, types, values, false);
+		else if (rel.batched)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("ignis: relation strategies need extension version 0.2.0"),
+					 errhint("Run ALTER EXTENSION ignis UPDATE.")));
+		else
+			catalog_exec("INSERT INTO ignis.relations (model, name, type, target, fields, refs)"
+						 " VALUES ($1, $2, $3, $4, $5, $6)", 6, types, values, false);
 		SPI_finish();
 	}
 

@@ -32,6 +32,25 @@ first_value(bool *isnull)
 	return result;
 }
 
+/*
+ * A write whose statement counted the rows it left outside the model's
+ * scope filter (column 2): any is an error, which undoes the write.
+ */
+static void
+check_scope(const char *model)
+{
+	bool		isnull;
+	Datum		outside = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+
+	if (!isnull && DatumGetInt64(outside) > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("ignis: " INT64_FORMAT " row(s) would be outside the scope filter of model \"%s\"",
+						DatumGetInt64(outside), model),
+				 errdetail("A scope filter holds for the rows a call writes as for the rows it reads."),
+				 errhint("Write rows that match settings.scopeFilter, e.g. with the session's tenant.")));
+}
+
 /* qb's parameter values as a ParamListInfo. */
 static ParamListInfo
 param_list(QueryBuilder *qb)
@@ -145,7 +164,11 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 		if (dest)
 			result = result_receiver_finish(dest, isnull);
 		else if (SPI_processed > 0 && SPI_tuptable != NULL)
+		{
 			result = first_value(isnull);
+			if (qb->scope_checked)
+				check_scope(qb->scope_checked);
+		}
 	}
 	PG_FINALLY();
 	{

@@ -67,6 +67,8 @@ filter_merge_where(JNode *defaults, JNode *user)
 {
 	JNode	   *result;
 	JNode	   *extra_and;
+	int		   *user_order;
+	int		   *default_order;
 	int			i,
 				j;
 
@@ -75,20 +77,28 @@ filter_merge_where(JNode *defaults, JNode *user)
 	if (user == NULL || user->type != JN_OBJECT)
 		return user ? user : defaults;
 
+	/* keys are looked up by binary search: linear-logarithmic in both sizes */
+	user_order = jnode_key_order(user);
+	default_order = jnode_key_order(defaults);
 	result = jnode_object(defaults->n + user->n);
 	extra_and = jnode_array(2);
 	for (i = 0; i < defaults->n; i++)
-		if (jnode_get(user, defaults->keys[i]) == NULL)
-			jnode_put(result, defaults->keys[i], defaults->items[i]);
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (jnode_get_ordered(user, user_order, defaults->keys[i]) == NULL)
+			jnode_add(result, defaults->keys[i], defaults->items[i]);
+	}
 
+	/* each user key once: the keys of result stay distinct */
 	for (i = 0; i < user->n; i++)
 	{
 		const char *k = user->keys[i];
 		JNode	   *u = user->items[i];
-		JNode	   *d = jnode_get(defaults, k);
+		JNode	   *d = jnode_get_ordered(defaults, default_order, k);
 
+		CHECK_FOR_INTERRUPTS();
 		if (d == NULL)
-			jnode_put(result, k, u);
+			jnode_add(result, k, u);
 		else if (strcmp(k, "and") == 0 &&
 				 (u->type == JN_ARRAY || u->type == JN_OBJECT) &&
 				 (d->type == JN_ARRAY || d->type == JN_OBJECT))
@@ -101,28 +111,29 @@ filter_merge_where(JNode *defaults, JNode *user)
 				jnode_append(both, dl->items[j]);
 			for (j = 0; j < ul->n; j++)
 				jnode_append(both, ul->items[j]);
-			jnode_put(result, k, both);
+			jnode_add(result, k, both);
 		}
 		else if (strcmp(k, "or") == 0 || strcmp(k, "not") == 0)
 		{
 			JNode	   *wrapped = jnode_object(1);
 
-			jnode_put(result, k, u);
-			jnode_put(wrapped, k, d);
+			jnode_add(result, k, u);
+			jnode_add(wrapped, k, d);
 			jnode_append(extra_and, wrapped);
 		}
 		else if (where_is_operator_object(u) && where_is_operator_object(d))
 		{
+			/* operator names are few: these objects are small */
 			JNode	   *ops = jnode_object(d->n + u->n);
 
 			for (j = 0; j < d->n; j++)
 				jnode_put(ops, d->keys[j], d->items[j]);
 			for (j = 0; j < u->n; j++)
 				jnode_put(ops, u->keys[j], u->items[j]);
-			jnode_put(result, k, ops);
+			jnode_add(result, k, ops);
 		}
 		else
-			jnode_put(result, k, u);
+			jnode_add(result, k, u);
 	}
 
 	if (extra_and->n > 0)
@@ -159,8 +170,9 @@ merge_filter(JNode *defaults, JNode *user)
 	JNode	   *w;
 	JNode	   *off;
 
+	/* the user's keys are distinct (and already checked to be filter keys) */
 	for (i = 0; i < user->n; i++)
-		jnode_put(merged, user->keys[i], user->items[i]);
+		jnode_add(merged, user->keys[i], user->items[i]);
 	for (i = 0; i < (int) lengthof(simple); i++)
 		if (get_present(user, simple[i]) == NULL && get_present(defaults, simple[i]))
 			jnode_put(merged, simple[i], get_present(defaults, simple[i]));
@@ -338,6 +350,10 @@ parse_order_item(ParsedFilter *pf, char *item, const char *path)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ignis: unexpected \"%s\" in order item \"%s\" at %s", w, item, path),
 				 errhint("Write items as \"property [ASC|DESC] [NULLS FIRST|LAST]\".")));
+	if (list_length(pf->order) >= IGNIS_MAX_ORDER_ITEMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("ignis: more than %d order items at %s", IGNIS_MAX_ORDER_ITEMS, path)));
 	pf->order = lappend(pf->order, oi);
 }
 
@@ -398,6 +414,7 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 		int			old = errpath_push_index(path, i);
 		JNode	   *relname;
 		JNode	   *scope = NULL;
+		JNode	   *strategy = NULL;
 		bool		skip = false;
 		IncludeSpec *spec;
 		ListCell   *lc;
@@ -412,13 +429,14 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 			for (k = 0; k < item->n; k++)
 				if (strcmp(item->keys[k], "relation") != 0 &&
 					strcmp(item->keys[k], "scope") != 0 &&
+					strcmp(item->keys[k], "strategy") != 0 &&
 					strcmp(item->keys[k], "shouldSkipDefaultFilter") != 0)
 				{
 					errpath_push_key(path, item->keys[k]);
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("ignis: unknown include key at %s", path->data),
-							 errhint("An include is \"relation\" or {\"relation\", \"scope\", \"shouldSkipDefaultFilter\"}.")));
+							 errhint("An include is \"relation\" or {\"relation\", \"scope\", \"strategy\", \"shouldSkipDefaultFilter\"}.")));
 				}
 			relname = jnode_get(item, "relation");
 			if (relname == NULL || relname->type != JN_STRING)
@@ -426,6 +444,16 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("ignis: %s needs a \"relation\" name", path->data)));
 			scope = get_present(item, "scope");
+			strategy = get_present(item, "strategy");
+			if (strategy && (strategy->type != JN_STRING ||
+							 (strcmp(strategy->str, "correlated") != 0 &&
+							  strcmp(strategy->str, "batched") != 0)))
+			{
+				errpath_push_key(path, "strategy");
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: %s must be \"correlated\" or \"batched\"", path->data)));
+			}
 			v = get_present(item, "shouldSkipDefaultFilter");
 			if (v)
 			{
@@ -504,6 +532,8 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 									   path->data, FILTER_SCOPE, skip, depth + 1);
 			errpath_pop(path, o2);
 		}
+		/* the relation's strategy unless the include names one (select.c) */
+		spec->batched = strategy ? strcmp(strategy->str, "batched") == 0 : spec->rel->batched;
 		/* a to-many include without a scope limit: the target's page size */
 		if (spec->rel->many && !spec->scope->has_limit)
 		{
@@ -564,7 +594,7 @@ filter_parse(IgnisModel *model, JNode *filter, const char *argname, FilterUse us
 	}
 
 	if (!skip_default && model->default_filter && use != FILTER_DEFAULT)
-		filter = merge_filter(model->default_filter, filter);
+		filter = merge_filter(ignis_default_filter(model), filter);
 
 	/* where */
 	v = get_present(filter, "where");
@@ -578,6 +608,17 @@ filter_parse(IgnisModel *model, JNode *filter, const char *argname, FilterUse us
 							jnode_type_name(v))));
 		pf->where_json = v;
 		pf->where = where_parse(model, v, &path);
+		if (use != FILTER_DEFAULT && model->scope_where)
+		{
+			/*
+			 * The scope filter, AND-ed whatever the caller skips (scope.c).
+			 * The caller's where was checked on its own first, so that its
+			 * errors name the caller's paths.
+			 */
+			pf->where_json = ignis_scope_and(model, v);
+			if (pf->where_json != v)
+				pf->where = where_parse(model, pf->where_json, &path);
+		}
 		errpath_pop(&path, old);
 	}
 
@@ -645,6 +686,17 @@ filter_parse_conditions(IgnisModel *model, JNode *conditions, const char *argnam
 	initStringInfo(&path);
 	appendStringInfoString(&path, argname);
 	if (!skip_default && model->default_filter)
-		where = filter_merge_where(get_present(model->default_filter, "where"), conditions);
+		where = filter_merge_where(get_present(ignis_default_filter(model), "where"), conditions);
+	if (model->scope_where)
+	{
+		/* the caller's conditions checked on their own first (their paths) */
+		JNode	   *scoped = ignis_scope_and(model, where);
+
+		if (scoped != where)
+		{
+			(void) where_parse(model, where, &path);
+			return where_parse(model, scoped, &path);
+		}
+	}
 	return where_parse(model, where, &path);
 }

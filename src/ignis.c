@@ -19,6 +19,9 @@ int			ignis_default_include_limit = 0;
 int			ignis_plan_cache_size = 256;
 int			ignis_plan_mode = IGNIS_PLAN_AUTO;
 int			ignis_max_where_depth = 1000;
+int			ignis_max_json_path_length = 1000;
+int			ignis_max_where_conditions = 1000;
+int			ignis_max_update_paths = 100;
 int			ignis_count_exact_threshold = 10000;
 bool		ignis_allow_jit = false;
 int			ignis_plan_cache_memory = 32768;	/* kB */
@@ -87,6 +90,18 @@ _PG_init(void)
 	DefineCustomIntVariable("ignis.max_where_depth",
 							"Deepest nesting of and/or/not groups accepted in a where object.",
 							NULL, &ignis_max_where_depth, 1000, 1, 100000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("ignis.max_json_path_length",
+							"Most components accepted in one JSON path (where, order, update data).",
+							NULL, &ignis_max_json_path_length, 1000, 1, 100000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("ignis.max_where_conditions",
+							"Most conditions accepted in one where object (default filter included).",
+							NULL, &ignis_max_where_conditions, 1000, 1, 100000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("ignis.max_update_paths",
+							"Most JSON-path keys accepted for one property in one update.",
+							NULL, &ignis_max_update_paths, 100, 1, 100000,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("ignis.count_exact_threshold",
 							"countStrategy \"estimated\": exact count when the planner expects at most this many rows.",

@@ -9,16 +9,38 @@
  *					 cached per backend, dropped by invalidation callbacks
  *	 catalog_api.c	 register_model / register_relation / describe_model ...
  *	 filter.c		 filter object parse + validation + default-filter merge
- *	 where.c		 where object -> SQL boolean expression with $n parameters
- *	 select.c		 a parsed filter -> one SELECT statement building jsonb
+ *	 scope.c		 scope filters and {"$setting": name} operands
+ *	 convert.c		 where operands: JSON scalars through the type's input
+ *					 function, JSON paths split into components
+ *	 where_parse.c	 where object -> validated WhereExpr tree (where.h)
+ *	 where_emit.c	 WhereExpr -> SQL boolean expression with $n parameters
+ *	 select.c		 a parsed filter -> one SELECT statement returning rows
+ *					 (correlated or batched includes)
  *	 plan_cache.c	 SPI_prepare + SPI_keepplan cache keyed by statement text
  *	 execute.c		 run a built statement through SPI
  *	 result.c		 the statement's rows -> the jsonb the API returns
  *	 read_api.c		 the SQL-callable read functions
+ *	 options.c		 the options argument, operation scopes, row locks
+ *	 write.c		 the SQL-callable write functions
+ *	 json_set.c		 ignis._set_path / _json_numeric (JSON-path updates, numbers)
+ *	 discover.c		 ignis.discover: tables and foreign keys as models
+ *	 ignis.c		 module entry point, settings, cache utilities
  *-------------------------------------------------------------------------
  */
 #ifndef IGNIS_H
 #define IGNIS_H
+
+/*
+ * The module exports only what PostgreSQL looks up in it: the module magic,
+ * _PG_init and the SQL entry points with their pg_finfo_ records. The
+ * Makefile compiles with -fvisibility=hidden; PostgreSQL 16+ defines
+ * PGDLLEXPORT as visibility("default"), earlier releases leave it empty on
+ * ELF platforms, so it is defined here, before c.h (which keeps a definition
+ * it finds).
+ */
+#if !defined(PGDLLEXPORT) && !defined(_WIN32) && (defined(__GNUC__) || defined(__clang__))
+#define PGDLLEXPORT __attribute__((visibility("default")))
+#endif
 
 #include "postgres.h"
 
@@ -31,6 +53,32 @@
 #include "utils/jsonb.h"
 #include "utils/numeric.h"
 
+/*
+ * Before PostgreSQL 16, PG_FUNCTION_INFO_V1 exports the pg_finfo_ record but
+ * not the function itself; declare both exported as 16 does.
+ */
+#if PG_VERSION_NUM < 160000
+#undef PG_FUNCTION_INFO_V1
+#define PG_FUNCTION_INFO_V1(funcname) \
+extern PGDLLEXPORT Datum funcname(PG_FUNCTION_ARGS); \
+extern PGDLLEXPORT const Pg_finfo_record *CppConcat(pg_finfo_,funcname)(void); \
+const Pg_finfo_record * \
+CppConcat(pg_finfo_,funcname) (void) \
+{ \
+	static const Pg_finfo_record finfo = {1}; \
+	return &finfo; \
+} \
+extern int no_such_variable
+#endif
+
+/* fmgr.h declares _PG_init exported from PostgreSQL 16 on */
+extern PGDLLEXPORT void _PG_init(void);
+
+/* PostgreSQL 18 replaced pg_attribute_noreturn() by pg_noreturn */
+#ifndef pg_noreturn
+#define pg_noreturn pg_attribute_noreturn()
+#endif
+
 /* ---------------------------------------------------------------------------
  * GUCs (ignis.c)
  * ---------------------------------------------------------------------------
@@ -42,6 +90,9 @@ extern int	ignis_plan_mode;
 extern int	ignis_plan_cache_memory;
 extern int	ignis_malloc_retain;
 extern int	ignis_max_where_depth;
+extern int	ignis_max_json_path_length;
+extern int	ignis_max_where_conditions;
+extern int	ignis_max_update_paths;
 extern int	ignis_count_exact_threshold;
 extern bool ignis_allow_jit;
 
@@ -51,6 +102,7 @@ extern bool ignis_allow_jit;
 #define IGNIS_PLAN_NONE		3	/* no caching: prepare, run, free */
 
 #define IGNIS_MAX_INCLUDE_DEPTH 16
+#define IGNIS_MAX_ORDER_ITEMS	64	/* items of filter.order */
 
 /* ---------------------------------------------------------------------------
  * JSON argument trees (json_tree.c)
@@ -85,6 +137,9 @@ extern JNode *jnode_string(const char *s);
 extern JNode *jnode_object(int capacity);
 extern JNode *jnode_array(int capacity);
 extern void jnode_put(JNode *obj, const char *key, JNode *value);
+extern void jnode_add(JNode *obj, const char *key, JNode *value);
+extern int *jnode_key_order(const JNode *obj);
+extern JNode *jnode_get_ordered(const JNode *obj, const int *order, const char *key);
 extern void jnode_append(JNode *arr, JNode *value);
 extern JNode *jnode_copy(const JNode *node);
 extern void jnode_to_json(StringInfo buf, const JNode *node);
@@ -138,6 +193,7 @@ typedef struct IgnisProperty
 	bool		generated;		/* generated column (not writable) */
 	bool		skewed;			/* statistics show dominant values (plan_cache.c) */
 	char		to_jsonb_in_sql;	/* result.c can't convert it: 0 unknown, 1 no, 2 yes */
+	const char *ts_config_sql;	/* the model's text search configuration, as a constant */
 	int			ncommon;		/* the dominant values (frequency >= 10%) */
 	Datum	   *common;
 	char	   *name_sql;		/* quoted property name (column alias) */
@@ -154,6 +210,7 @@ typedef struct IgnisRelationDef
 	int			nkeys;
 	char	  **fields;			/* property names on the source model */
 	char	  **refs;			/* property names on the target model */
+	bool		batched;		/* strategy "batched" (select.c), else correlated */
 } IgnisRelationDef;
 
 typedef enum OperationScope
@@ -173,6 +230,8 @@ typedef struct IgnisModel
 	IgnisProperty *props;
 	int			pk;				/* index into props, or -1 */
 	int			soft_delete;	/* index into props, or -1 */
+	JNode	   *scope_where;	/* settings.scopeFilter.where, or NULL (scope.c) */
+	bool		default_has_setting;	/* default filter has $setting operands */
 	int			default_limit;	/* settings.defaultLimit, or -1 */
 	int			default_include_limit;	/* settings.defaultIncludeLimit, or -1 */
 	OperationScope scope;
@@ -195,6 +254,8 @@ extern int	ignis_model_find_prop(IgnisModel *model, const char *name);
 extern int	ignis_prop_or_error(IgnisModel *model, const char *name, const char *path);
 extern IgnisRelationDef *ignis_model_find_rel(IgnisModel *model, const char *name);
 extern void ignis_cache_reset(void);
+extern bool ignis_catalog_has_strategy(void);
+extern char *ignis_ts_config_name(const char *name, const char *path);
 extern void ignis_cache_init(void);
 extern char *ignis_camel_case(const char *column);
 extern char *ignis_type_display(Oid typid, int32 typmod);
@@ -202,7 +263,7 @@ extern const char *ignis_scope_name(OperationScope scope);
 extern const char *ignis_prop_names_hint(IgnisModel *model);
 
 /* ---------------------------------------------------------------------------
- * Statement building (where.c, select.c)
+ * Statement building (convert.c, where_parse.c, where_emit.c, select.c)
  * ---------------------------------------------------------------------------
  */
 /* What a statement returns, and so how its result becomes the API's jsonb. */
@@ -228,6 +289,9 @@ typedef struct QueryBuilder
 	StringInfoData plan_class;	/* per skewed comparison: common or rare value */
 	bool		single_row;		/* no row means JSON null (find_one, find_by_id) */
 	bool		no_cache;		/* text grows with the data: run it unprepared */
+	bool		batching;		/* select.c: the page carries batched includes' keys */
+	bool		check_scope;	/* writes: RETURNING checks the scope filter */
+	const char *scope_checked;	/* model whose scope column 2 checks, or NULL */
 	ResultKind	result;
 	int64		range_offset;	/* RESULT_RANGE: range.start */
 	const char *range_label;	/* RESULT_RANGE: range.countStrategy, or NULL */
@@ -295,6 +359,7 @@ struct IncludeSpec
 	IgnisRelationDef *rel;
 	IgnisModel *target;
 	ParsedFilter *scope;
+	bool		batched;		/* the relation's strategy, or the include's */
 };
 
 typedef enum FilterUse
@@ -319,6 +384,19 @@ extern void select_build_count(QueryBuilder *qb, IgnisModel *model, WhereExpr *w
 							   bool exists);
 extern char *select_as_jsonb(QueryBuilder *qb);
 extern void select_build_rows_of(QueryBuilder *qb, IgnisModel *model, WhereExpr *where);
+
+/* ---------------------------------------------------------------------------
+ * Scope filters and $setting operands (scope.c)
+ * ---------------------------------------------------------------------------
+ */
+extern bool ignis_scope_unrestricted;
+extern bool ignis_has_setting(const JNode *node);
+extern JNode *ignis_resolve_settings(const JNode *node, const char *model, const char *what,
+									 bool validate);
+extern JNode *ignis_default_filter(IgnisModel *model);
+extern JNode *ignis_scope_where(IgnisModel *model);
+extern JNode *ignis_scope_and(IgnisModel *model, JNode *where);
+extern void ignis_scope_option(JNode *value);
 
 /* ---------------------------------------------------------------------------
  * Results (result.c)

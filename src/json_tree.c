@@ -34,14 +34,18 @@ jnode_string(const char *s)
 	return node;
 }
 
+/* Empty containers allocate nothing until their first item. */
 JNode *
 jnode_object(int capacity)
 {
 	JNode	   *node = jnode_new(JN_OBJECT);
 
-	capacity = Max(capacity, 4);
-	node->keys = palloc(sizeof(char *) * capacity);
-	node->items = palloc(sizeof(JNode *) * capacity);
+	if (capacity > 0)
+	{
+		capacity = Max(capacity, 4);
+		node->keys = palloc(sizeof(char *) * capacity);
+		node->items = palloc(sizeof(JNode *) * capacity);
+	}
 	return node;
 }
 
@@ -50,8 +54,11 @@ jnode_array(int capacity)
 {
 	JNode	   *node = jnode_new(JN_ARRAY);
 
-	capacity = Max(capacity, 4);
-	node->items = palloc(sizeof(JNode *) * capacity);
+	if (capacity > 0)
+	{
+		capacity = Max(capacity, 4);
+		node->items = palloc(sizeof(JNode *) * capacity);
+	}
 	return node;
 }
 
@@ -61,6 +68,13 @@ jnode_reserve(JNode *node)
 {
 	int			cap = 4;
 
+	if (node->items == NULL)
+	{
+		node->items = palloc(sizeof(JNode *) * cap);
+		if (node->type == JN_OBJECT)
+			node->keys = palloc(sizeof(char *) * cap);
+		return;
+	}
 	while (cap < node->n)
 		cap *= 2;
 	if (node->n < cap)
@@ -97,6 +111,64 @@ jnode_put(JNode *obj, const char *key, JNode *value)
 	jnode_reserve(obj);
 	obj->keys[obj->n] = pstrdup(key);
 	obj->items[obj->n++] = value;
+}
+
+/* Add obj[key] = value for a key the caller knows is not there yet. */
+void
+jnode_add(JNode *obj, const char *key, JNode *value)
+{
+	Assert(obj->type == JN_OBJECT);
+	jnode_reserve(obj);
+	obj->keys[obj->n] = pstrdup(key);
+	obj->items[obj->n++] = value;
+}
+
+static const JNode *sort_obj;
+
+static int
+cmp_key_index(const void *a, const void *b)
+{
+	return strcmp(sort_obj->keys[*(const int *) a], sort_obj->keys[*(const int *) b]);
+}
+
+/*
+ * The positions of an object's keys in key order, for lookups by binary
+ * search (jnode_get_ordered): a loop that looks up the keys of one object in
+ * another stays O(n log n) instead of O(n * m).
+ */
+int *
+jnode_key_order(const JNode *obj)
+{
+	int		   *order = palloc(sizeof(int) * Max(obj->n, 1));
+	int			i;
+
+	for (i = 0; i < obj->n; i++)
+		order[i] = i;
+	sort_obj = obj;
+	qsort(order, obj->n, sizeof(int), cmp_key_index);
+	sort_obj = NULL;
+	return order;
+}
+
+JNode *
+jnode_get_ordered(const JNode *obj, const int *order, const char *key)
+{
+	int			lo = 0,
+				hi = obj->n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		int			c = strcmp(obj->keys[order[mid]], key);
+
+		if (c == 0)
+			return obj->items[order[mid]];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
 }
 
 JNode *
@@ -271,8 +343,9 @@ jnode_copy(const JNode *node)
 		copy = node->type == JN_OBJECT ? jnode_object(node->n) : jnode_array(node->n);
 		for (i = 0; i < node->n; i++)
 		{
+			CHECK_FOR_INTERRUPTS();
 			if (node->type == JN_OBJECT)
-				jnode_put(copy, node->keys[i], jnode_copy(node->items[i]));
+				jnode_add(copy, node->keys[i], jnode_copy(node->items[i]));
 			else
 				jnode_append(copy, jnode_copy(node->items[i]));
 		}
@@ -398,6 +471,7 @@ jnode_to_jsonb(const JNode *node)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue *root;
+	Jsonb	   *result;
 
 	if (node->type != JN_ARRAY && node->type != JN_OBJECT)
 	{
@@ -412,7 +486,17 @@ jnode_to_jsonb(const JNode *node)
 	}
 	else
 		root = push_node(&state, node, WJB_ELEM);
-	return JsonbValueToJsonb(root);
+	result = JsonbValueToJsonb(root);
+	if (VARSIZE(result) < 256)
+	{
+		/* conversion leaves a 1 kB buffer: keep small values small */
+		Jsonb	   *copy = palloc(VARSIZE(result));
+
+		memcpy(copy, result, VARSIZE(result));
+		pfree(result);
+		result = copy;
+	}
+	return result;
 }
 
 bool

@@ -31,6 +31,7 @@ static const OptionRule option_rules[] = {
 	{"isStrict", "nnynnnnnnnnnnnn"},
 	{"countStrategy", "ynnyninnnnnnnnn"},
 	{"lock", "yyynnynnnnnnnnn"},
+	{"scope", "yyyyyyyyyyyyyyn"},
 	{"conflict", "nnnnnnnnnnnnnny"},
 	{"update", "nnnnnnnnnnnnnny"},
 	{"where", "nnnnnnnnnnnnnny"},
@@ -38,7 +39,8 @@ static const OptionRule option_rules[] = {
 
 static const char *const option_names[] = {
 	"shouldSkipDefaultFilter", "log", "shouldReturn", "shouldQueryRange", "force",
-	"shouldHardDelete", "isStrict", "countStrategy", "lock", "conflict", "update", "where"
+	"shouldHardDelete", "isStrict", "countStrategy", "lock", "scope", "conflict", "update",
+	"where"
 };
 
 /* options.lock.strength, and the SQL each one means (indexes: LOCK_*) */
@@ -249,6 +251,7 @@ options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 
 	memset(out, 0, sizeof(IgnisOptions));
 	out->should_return = true;
+	ignis_scope_unrestricted = false;	/* until options.scope grants it */
 
 	for (i = 0; i < opts->n; i++)
 	{
@@ -272,7 +275,7 @@ options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("ignis: unknown option %s", errpath_with_key("options", key)),
 					 best ? errhint("Did you mean \"%s\"?", best)
-					 : errhint("Options: shouldSkipDefaultFilter, log, shouldReturn, shouldQueryRange, force, shouldHardDelete, isStrict, countStrategy, lock, and for upsert conflict, update, where.")));
+					 : errhint("Options: shouldSkipDefaultFilter, log, shouldReturn, shouldQueryRange, force, shouldHardDelete, isStrict, countStrategy, lock, scope, and for upsert conflict, update, where.")));
 		}
 		if (rule->where[op] == 'n')
 			ereport(ERROR,
@@ -288,6 +291,11 @@ options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 		if (strcmp(key, "lock") == 0)
 		{
 			parse_lock(v, out);
+			continue;
+		}
+		if (strcmp(key, "scope") == 0)
+		{
+			ignis_scope_option(v);
 			continue;
 		}
 		if (strcmp(key, "conflict") == 0 || strcmp(key, "update") == 0 ||

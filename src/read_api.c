@@ -183,8 +183,8 @@ ignis_find_by_id(PG_FUNCTION_ARGS)
 	ignis_check_id(model, id);
 	where = jnode_object(1);
 	jnode_put(where, model->props[model->pk].name, jnode_string(id));
-	filter = jnode_copy(filter);
-	jnode_put(filter, "where", where);
+	/* the tree was made for this call: add the where in place (no copy) */
+	jnode_add(filter, "where", where);
 	pf = filter_parse(model, filter, "filter", FILTER_FIND_BY_ID, opts.skip_default_filter, 0);
 	pf->has_limit = false;		/* limit, skip, offset and order are ignored */
 	pf->offset = 0;

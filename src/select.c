@@ -18,6 +18,10 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
+static void emit_batch_keys(QueryBuilder *qb, ParsedFilter *pf, const char *alias,
+							bool batching);
+static bool emit_select_list(QueryBuilder *qb, ParsedFilter *pf, const char *alias,
+							 bool skip_batched);
 static void emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias,
 					  IgnisModel *parent, const char *parent_alias, IncludeSpec *via,
 					  bool top, bool single, int *where_start, int *where_end);
@@ -156,21 +160,19 @@ emit_include(QueryBuilder *qb, IncludeSpec *inc, IgnisModel *parent, const char 
 }
 
 /*
- * SELECT <visible columns AS properties>, <includes> FROM rel alias
- * WHERE ... ORDER BY ... LIMIT ... OFFSET ...
+ * The select list of a row: every visible column aliased to its property
+ * name, then one column per include (correlated subqueries; batched ones are
+ * joined by the caller when skip_batched).  Returns whether it emitted
+ * anything.
  */
-static void
-emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *parent,
-		  const char *parent_alias, IncludeSpec *via, bool top, bool single,
-		  int *where_start, int *where_end)
+static bool
+emit_select_list(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool skip_batched)
 {
 	IgnisModel *model = pf->model;
 	bool		first = true;
-	bool		has_where;
 	ListCell   *lc;
 	int			i;
 
-	appendStringInfoString(&qb->sql, "SELECT ");
 	for (i = 0; i < model->nprops; i++)
 	{
 		if (!pf->selected[i])
@@ -195,12 +197,246 @@ emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *par
 	{
 		IncludeSpec *inc = lfirst(lc);
 
+		if (skip_batched && inc->batched)
+			continue;
 		if (!first)
 			appendStringInfoString(&qb->sql, ", ");
 		emit_include(qb, inc, model, alias);
 		appendStringInfo(&qb->sql, " AS %s", ignis_quote_ident(inc->rel->name));
 		first = false;
 	}
+	return !first;
+}
+
+/*
+ * Batched includes (relation strategy "batched"): the page's rows also carry
+ * the relation keys, "?b<include>k<key>", which the related rows are loaded
+ * by.  `comma`: something was emitted before.
+ */
+static void
+emit_batch_keys(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool batching)
+{
+	ListCell   *lc;
+	int			b = 0;
+	int			k;
+	bool		comma = qb->sql.data[qb->sql.len - 1] != ' ';
+
+	if (!batching)
+		return;
+	foreach(lc, pf->includes)
+	{
+		IncludeSpec *inc = lfirst(lc);
+
+		if (!inc->batched)
+			continue;
+		for (k = 0; k < inc->rel->nkeys; k++)
+		{
+			int			fld = ignis_model_find_prop(pf->model, inc->rel->fields[k]);
+
+			appendStringInfo(&qb->sql, "%s%s.%s AS \"?b%dk%d\"", comma ? ", " : "", alias,
+							 pf->model->props[fld].column_sql, b, k);
+			comma = true;
+		}
+		b++;
+	}
+}
+
+/*
+ * One batched include: the related rows of the whole page in one scan,
+ * selected by the page's keys (= ANY of an array, so that a remote or
+ * distributed table gets one query), numbered per parent in the scope's
+ * order to apply its limit and offset per parent, and aggregated per key
+ * into what the correlated subquery would give: an array, or for a "one"
+ * relation the first row.
+ */
+static void
+emit_batched_include(QueryBuilder *qb, IncludeSpec *inc, int b, IgnisModel *parent)
+{
+	ParsedFilter *spf = inc->scope;
+	IgnisModel *target = inc->target;
+	char	   *alias = new_alias(qb, 't');
+	StringInfoData keys;
+	int			k;
+	int			mark;
+
+	check_stack_depth();
+	initStringInfo(&keys);
+	for (k = 0; k < inc->rel->nkeys; k++)
+		appendStringInfo(&keys, "%sx.\"?k%d\"", k ? ", " : "", k);
+	appendStringInfo(&qb->sql, "SELECT %s, %s AS agg FROM (SELECT ", keys.data,
+					 inc->rel->many
+					 ? "pg_catalog.jsonb_agg(x.r ORDER BY x.\"?rn\")"
+					 : "(pg_catalog.jsonb_agg(x.r ORDER BY x.\"?rn\") OPERATOR(pg_catalog.->) 0)");
+	for (k = 0; k < inc->rel->nkeys; k++)
+		appendStringInfo(&qb->sql, "%s.\"?k%d\", ", alias, k);
+	appendStringInfo(&qb->sql, "%s.\"?rn\", (SELECT r FROM (SELECT ", alias);
+	(void) emit_select_list(qb, spf, alias, false);
+	appendStringInfo(&qb->sql, ") r) AS r FROM (SELECT %s.*", alias);
+	for (k = 0; k < inc->rel->nkeys; k++)
+	{
+		int			ref = ignis_model_find_prop(target, inc->rel->refs[k]);
+
+		appendStringInfo(&qb->sql, ", %s.%s AS \"?k%d\"", alias, target->props[ref].column_sql, k);
+	}
+	appendStringInfoString(&qb->sql, ", pg_catalog.row_number() OVER (PARTITION BY ");
+	for (k = 0; k < inc->rel->nkeys; k++)
+	{
+		int			ref = ignis_model_find_prop(target, inc->rel->refs[k]);
+
+		appendStringInfo(&qb->sql, "%s%s.%s", k ? ", " : "", alias, target->props[ref].column_sql);
+	}
+	emit_order(qb, spf, alias, !inc->rel->many);
+	appendStringInfo(&qb->sql, ") AS \"?rn\" FROM %s %s WHERE ", target->rel_sql, alias);
+	if (inc->rel->nkeys == 1)
+	{
+		int			ref = ignis_model_find_prop(target, inc->rel->refs[0]);
+
+		appendStringInfo(&qb->sql, "%s.%s %s ANY (ARRAY(SELECT p.\"?b%dk0\" FROM p))", alias,
+						 target->props[ref].column_sql, target->props[ref].eq_op, b);
+	}
+	else
+	{
+		appendStringInfoString(&qb->sql, "EXISTS (SELECT 1 FROM p WHERE ");
+		for (k = 0; k < inc->rel->nkeys; k++)
+		{
+			int			ref = ignis_model_find_prop(target, inc->rel->refs[k]);
+
+			appendStringInfo(&qb->sql, "%s%s.%s %s p.\"?b%dk%d\"", k ? " AND " : "", alias,
+							 target->props[ref].column_sql, target->props[ref].eq_op, b, k);
+		}
+		appendStringInfoChar(&qb->sql, ')');
+	}
+	mark = qb->sql.len;
+	appendStringInfoString(&qb->sql, " AND ");
+	if (!where_emit(qb, spf->where, alias))
+	{
+		qb->sql.len = mark;
+		qb->sql.data[mark] = '\0';
+	}
+	appendStringInfo(&qb->sql, ") %s", alias);
+	if (!inc->rel->many)
+		appendStringInfo(&qb->sql, " WHERE %s.\"?rn\" OPERATOR(pg_catalog.=) 1", alias);
+	else if (spf->has_limit || spf->offset > 0)
+	{
+		JNode	   *j = jnode_new(JN_NUMBER);
+		int			off;
+
+		j->str = psprintf(INT64_FORMAT, spf->offset);
+		off = qb_param(qb, INT8OID, Int64GetDatum(spf->offset), false, j);
+		appendStringInfo(&qb->sql, " WHERE %s.\"?rn\" OPERATOR(pg_catalog.>) $%d::pg_catalog.int8",
+						 alias, off);
+		if (spf->has_limit)
+		{
+			j = jnode_new(JN_NUMBER);
+			j->str = psprintf(INT64_FORMAT, spf->limit);
+			appendStringInfo(&qb->sql,
+							 " AND %s.\"?rn\" OPERATOR(pg_catalog.<=) ($%d::pg_catalog.int8 OPERATOR(pg_catalog.+) $%d::pg_catalog.int8)",
+							 alias, off, qb_param(qb, INT8OID, Int64GetDatum(spf->limit), false, j));
+		}
+	}
+	appendStringInfo(&qb->sql, ") x GROUP BY %s", keys.data);
+	(void) parent;
+}
+
+static bool
+has_batched(ParsedFilter *pf)
+{
+	ListCell   *lc;
+
+	foreach(lc, pf->includes)
+		if (((IncludeSpec *) lfirst(lc))->batched)
+			return true;
+	return false;
+}
+
+/*
+ * The rows of a top-level read.  With batched includes: the page is a
+ * materialised CTE p (numbered in its order, carrying the relation keys),
+ * each batched include one grouped scan joined to it by key, and the rows
+ * come out in the page's order with the same columns as the correlated
+ * form.
+ */
+static void
+emit_page(QueryBuilder *qb, ParsedFilter *pf, bool single, int *where_start, int *where_end)
+{
+	IgnisModel *model = pf->model;
+	ListCell   *lc;
+	bool		first = true;
+	int			b;
+	int			i;
+
+	if (!has_batched(pf))
+	{
+		emit_rows(qb, pf, "t0", NULL, NULL, NULL, true, single, where_start, where_end);
+		return;
+	}
+	appendStringInfoString(&qb->sql,
+						   "WITH p AS MATERIALIZED (SELECT s.*, pg_catalog.row_number() OVER () AS \"?n\" FROM (");
+	qb->batching = true;
+	emit_rows(qb, pf, "t0", NULL, NULL, NULL, true, single, where_start, where_end);
+	qb->batching = false;
+	appendStringInfoString(&qb->sql, ") s) SELECT ");
+	for (i = 0; i < model->nprops; i++)
+	{
+		if (!pf->selected[i])
+			continue;
+		appendStringInfo(&qb->sql, "%sp.%s", first ? "" : ", ", model->props[i].name_sql);
+		first = false;
+	}
+	b = 0;
+	foreach(lc, pf->includes)
+	{
+		IncludeSpec *inc = lfirst(lc);
+		char	   *name = ignis_quote_ident(inc->rel->name);
+
+		if (!inc->batched)
+			appendStringInfo(&qb->sql, "%sp.%s", first ? "" : ", ", name);
+		else if (inc->rel->many)
+			appendStringInfo(&qb->sql, "%sCOALESCE(b%d.agg, '[]'::pg_catalog.jsonb) AS %s",
+							 first ? "" : ", ", b++, name);
+		else
+			appendStringInfo(&qb->sql, "%sb%d.agg AS %s", first ? "" : ", ", b++, name);
+		first = false;
+	}
+	appendStringInfoString(&qb->sql, " FROM p");
+	b = 0;
+	foreach(lc, pf->includes)
+	{
+		IncludeSpec *inc = lfirst(lc);
+		int			k;
+
+		if (!inc->batched)
+			continue;
+		appendStringInfoString(&qb->sql, " LEFT JOIN (");
+		emit_batched_include(qb, inc, b, model);
+		appendStringInfo(&qb->sql, ") b%d ON ", b);
+		for (k = 0; k < inc->rel->nkeys; k++)
+		{
+			int			ref = ignis_model_find_prop(inc->target, inc->rel->refs[k]);
+
+			appendStringInfo(&qb->sql, "%sb%d.\"?k%d\" %s p.\"?b%dk%d\"", k ? " AND " : "", b, k,
+							 inc->target->props[ref].eq_op, b, k);
+		}
+		b++;
+	}
+	appendStringInfoString(&qb->sql, " ORDER BY p.\"?n\"");
+}
+
+/*
+ * SELECT <visible columns AS properties>, <includes> FROM rel alias
+ * WHERE ... ORDER BY ... LIMIT ... OFFSET ...
+ */
+static void
+emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *parent,
+		  const char *parent_alias, IncludeSpec *via, bool top, bool single,
+		  int *where_start, int *where_end)
+{
+	IgnisModel *model = pf->model;
+	bool		has_where;
+
+	appendStringInfoString(&qb->sql, "SELECT ");
+	(void) emit_select_list(qb, pf, alias, top && qb->batching);
+	emit_batch_keys(qb, pf, alias, top && qb->batching);
 	appendStringInfo(&qb->sql, " FROM %s %s", model->rel_sql, alias);
 
 	if (via)
@@ -262,14 +498,14 @@ select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range, bool sing
 	qb->next_alias = 1;
 	if (single)
 	{
-		emit_rows(qb, pf, "t0", NULL, NULL, NULL, true, true, NULL, NULL);
+		emit_page(qb, pf, true, NULL, NULL);
 		qb->single_row = true;
 		qb->result = RESULT_OBJECT;
 		return;
 	}
 	if (!with_range)
 	{
-		emit_rows(qb, pf, "t0", NULL, NULL, NULL, true, false, NULL, NULL);
+		emit_page(qb, pf, false, NULL, NULL);
 		qb->result = RESULT_ARRAY;
 		return;
 	}
@@ -283,7 +519,7 @@ select_build_find(QueryBuilder *qb, ParsedFilter *pf, bool with_range, bool sing
 	 */
 	qb_init(&data);
 	data.next_alias = 1;
-	emit_rows(&data, pf, "t0", NULL, NULL, NULL, true, false, &where_start, &where_end);
+	emit_page(&data, pf, false, &where_start, &where_end);
 	if (pf->use_planned_total)
 	{
 		/* countStrategy planned: the estimate, bound like any value */

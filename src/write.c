@@ -216,6 +216,24 @@ emit_returning(QueryBuilder *qb, IgnisModel *model, bool should_return)
 	bool		first = true;
 
 	appendStringInfoString(&qb->sql, " RETURNING ");
+	if (qb->check_scope)
+	{
+		/* rows written outside the model's scope filter, counted by emit_result */
+		JNode	   *scope = ignis_scope_where(model);
+
+		if (scope)
+		{
+			StringInfoData path;
+
+			initStringInfo(&path);
+			appendStringInfoString(&path, "settings.scopeFilter.where");
+			appendStringInfoString(&qb->sql, "NOT COALESCE(");
+			if (!where_emit(qb, where_parse(model, scope, &path), "t0"))
+				appendStringInfoString(&qb->sql, "true");
+			appendStringInfoString(&qb->sql, ", false) AS \"?outside\", ");
+			qb->scope_checked = model->name;
+		}
+	}
 	if (!should_return)
 	{
 		appendStringInfoString(&qb->sql, "1");
@@ -287,6 +305,9 @@ emit_result(QueryBuilder *qb, IgnisModel *model, ResultShape shape, bool should_
 		appendStringInfoString(&qb->sql, ") x)");
 	}
 	appendStringInfoChar(&qb->sql, ')');
+	if (qb->scope_checked)
+		appendStringInfoString(&qb->sql,
+							   ", (SELECT pg_catalog.count(*) FROM w WHERE w.\"?outside\")");
 }
 
 /* ---------------------------------------------------------------------------
@@ -443,20 +464,52 @@ emit_carrier_cast(QueryBuilder *qb, IgnisProperty *prop)
  * INSERT INTO rel AS t0 (columns) followed by, for one row, VALUES of one
  * parameter per value; for rows with the same keys, a SELECT over
  * ROWS FROM (unnest($1), unnest($2), ...), whose text does not depend on the
- * row count; for rows with different keys, a VALUES list reading the same
- * column arrays by position, with DEFAULT where a row lacks a key (one
- * INSERT, so defaults and identities are assigned in input order).
+ * row count; for rows with different keys, a VALUES list with one parameter
+ * per value and DEFAULT where a row lacks a key (one INSERT, so defaults and
+ * identities are assigned in input order).
  */
+/* One row of a VALUES list: a parameter per value, DEFAULT where the row has no key. */
+static void
+emit_values_row(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, int r)
+{
+	ColValue   *row = cr->rows[r];
+	bool		first = true;
+	int			i;
+
+	appendStringInfoChar(&qb->sql, '(');
+	for (i = 0; i < model->nprops; i++)
+	{
+		IgnisProperty *prop = &model->props[i];
+
+		if (!cr->any[i])
+			continue;
+		if (!first)
+			appendStringInfoString(&qb->sql, ", ");
+		first = false;
+		if (!cr->has[r][i])
+		{
+			appendStringInfoString(&qb->sql, "DEFAULT");
+			continue;
+		}
+		qb_append_new_param(qb, prop->kind == PROP_JSON ? JSONBOID : prop->typid,
+							row[i].value, row[i].isnull, row[i].json);
+		if (prop->kind == PROP_JSON)
+			appendStringInfoString(&qb->sql, "::pg_catalog.json");
+	}
+	appendStringInfoChar(&qb->sql, ')');
+}
+
 static void
 emit_insert(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, bool single_row,
 			bool should_return)
 {
 	int			n = model->nprops;
-	int		   *param = palloc0(sizeof(int) * Max(n, 1));
 	int			i,
 				r;
 	int			ncols = 0;
 	bool		first = true;
+
+	qb->check_scope = true;	/* new rows must be inside the scope filter */
 
 	for (i = 0; i < n; i++)
 		if (cr->any[i])
@@ -489,22 +542,8 @@ emit_insert(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, bool single_row
 
 	if (single_row)
 	{
-		ColValue   *row = cr->rows[0];
-
-		appendStringInfoString(&qb->sql, " VALUES (");
-		first = true;
-		for (i = 0; i < n; i++)
-		{
-			IgnisProperty *prop = &model->props[i];
-
-			if (!cr->any[i])
-				continue;
-			if (!first)
-				appendStringInfoString(&qb->sql, ", ");
-			first = false;
-			emit_value_param(qb, prop, &row[i]);
-		}
-		appendStringInfoChar(&qb->sql, ')');
+		appendStringInfoString(&qb->sql, " VALUES ");
+		emit_values_row(qb, model, cr, 0);
 		emit_returning(qb, model, should_return);
 		return;
 	}
@@ -546,34 +585,18 @@ emit_insert(QueryBuilder *qb, IgnisModel *model, CreateRows *cr, bool single_row
 		return;
 	}
 
-	for (i = 0; i < n; i++)
-		if (cr->any[i])
-			param[i] = column_array_param(qb, &model->props[i], cr, i);
+	/*
+	 * One parameter per value: a column array subscripted per row would be
+	 * copied into the plan once per row as a constant (quadratic memory: 40,000
+	 * rows of two key sets took 19 GB), so memory stays linear in the data.
+	 */
 	appendStringInfoString(&qb->sql, " VALUES ");
 	qb->no_cache = true;		/* the text grows with the rows: not worth a plan */
 	for (r = 0; r < cr->nrows; r++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		appendStringInfoString(&qb->sql, r ? ", (" : "(");
-		first = true;
-		for (i = 0; i < n; i++)
-		{
-			if (!cr->any[i])
-				continue;
-			if (!first)
-				appendStringInfoString(&qb->sql, ", ");
-			first = false;
-			if (!cr->has[r][i])
-			{
-				appendStringInfoString(&qb->sql, "DEFAULT");
-				continue;
-			}
-			appendStringInfoChar(&qb->sql, '(');
-			qb_append_param(qb, param[i]);
-			appendStringInfo(&qb->sql, ")[%d]", r + 1);
-			emit_carrier_cast(qb, &model->props[i]);
-		}
-		appendStringInfoChar(&qb->sql, ')');
+		appendStringInfoString(&qb->sql, r ? ", " : "");
+		emit_values_row(qb, model, cr, r);
 	}
 	emit_returning(qb, model, should_return);
 }
@@ -699,7 +722,7 @@ write_where(IgnisModel *model, JNode *conditions, const char *argname, IgnisOpti
 
 	if (!opts->skip_default_filter && model->default_filter)
 	{
-		defaults = jnode_get(model->default_filter, "where");
+		defaults = jnode_get(ignis_default_filter(model), "where");
 		if (restore && defaults && defaults->type == JN_OBJECT)
 		{
 			JNode	   *copy = jnode_object(defaults->n);
@@ -708,7 +731,7 @@ write_where(IgnisModel *model, JNode *conditions, const char *argname, IgnisOpti
 
 			for (i = 0; i < defaults->n; i++)
 				if (strcmp(defaults->keys[i], sd) != 0)
-					jnode_put(copy, defaults->keys[i], defaults->items[i]);
+					jnode_add(copy, defaults->keys[i], defaults->items[i]);
 			defaults = copy;
 		}
 		merged = filter_merge_where(defaults, conditions);
@@ -729,6 +752,7 @@ write_where(IgnisModel *model, JNode *conditions, const char *argname, IgnisOpti
 		jnode_put(both, "and", list);
 		merged = both;
 	}
+	merged = ignis_scope_and(model, merged);
 	if (merged == conditions)
 		return own;
 	resetStringInfo(&path);
@@ -774,7 +798,7 @@ cmp_pathset(const void *a, const void *b)
 }
 
 /*
- * Atomic update operators (decision 24): {"views": {"increment": 1}} on a
+ * Atomic update operators (decision 38): {"views": {"increment": 1}} on a
  * numeric property, {"tags": {"append": "x"}} on an array property.  Each
  * becomes one expression over the row's current value, so concurrent
  * updates of the same row never lose one another's change.
@@ -853,7 +877,7 @@ parse_update_op(IgnisProperty *prop, JNode *obj, StringInfo path, UpdateOp *out)
 	 */
 	if (!prop_is_numeric(prop) && prop->kind != PROP_ARRAY)
 	{
-		for (i = 0; obj->n == 1 && i < lengthof(update_op_names); i++)
+		for (i = 0; obj->n == 1 && i < (int) lengthof(update_op_names); i++)
 			if (strcmp(obj->keys[0], update_op_names[i]) == 0)
 				k = i;
 		if (k < 0)
@@ -872,7 +896,7 @@ parse_update_op(IgnisProperty *prop, JNode *obj, StringInfo path, UpdateOp *out)
 	name = obj->keys[0];
 	operand = obj->items[0];
 	old = errpath_push_key(path, name);
-	for (i = 0; i < lengthof(update_op_names); i++)
+	for (i = 0; i < (int) lengthof(update_op_names); i++)
 		if (strcmp(name, update_op_names[i]) == 0)
 			k = i;
 	if (k < 0)
@@ -1032,6 +1056,7 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 		int			old = errpath_push_key(&path, key);
 		int			idx = ignis_model_find_prop(model, key);
 
+		CHECK_FOR_INTERRUPTS();
 		if (idx < 0 && strpbrk(key, ".[") != NULL)
 		{
 			const char *rest;
@@ -1041,6 +1066,13 @@ emit_set_list(QueryBuilder *qb, IgnisModel *model, JNode *data)
 			ps->components = ignis_parse_json_path(rest, path.data);
 			ps->value = data->items[i];
 			idx = prop - model->props;
+			/* each path is one nested ignis._set_path call of the statement */
+			if (list_length(paths[idx]) >= ignis_max_update_paths)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("ignis: more than %d JSON-path keys for property \"%s\" at %s",
+								ignis_max_update_paths, prop->name, path.data),
+						 errhint("Update the document as a whole, or raise ignis.max_update_paths.")));
 			paths[idx] = lappend(paths[idx], ps);
 		}
 		else
@@ -1155,6 +1187,7 @@ do_update(FunctionCallInfo fcinfo, bool by_id)
 	where = write_where(model, conditions, by_id ? "id" : "conditions", &opts, "update",
 						fname, !by_id, false);
 	emit_where(&qb, where);
+	qb.check_scope = true;		/* updated rows must stay inside the scope filter */
 	emit_returning(&qb, model, opts.should_return);
 	appendStringInfoChar(&qb.sql, ')');
 	emit_result(&qb, model, by_id ? RESULT_ONE : RESULT_MANY_PK, opts.should_return);
@@ -1259,7 +1292,7 @@ ignis_restore_all(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------------
- * upsert (issue 9, decision 25)
+ * upsert (issue 9, decision 39)
  *
  *	 WITH v AS (SELECT u."?n", u.c0, ... FROM ROWS FROM (unnest($1), ...)
  *				WITH ORDINALITY AS u(c0, ..., "?n")),
@@ -1325,6 +1358,22 @@ has_unique_index(IgnisModel *model, int *keys, int nkeys)
 	list_free(indexes);
 	table_close(rel, AccessShareLock);
 	return found;
+}
+
+/*
+ * Upsert and nested create do not check a scope filter yet (the rows they
+ * write and the conflicting rows they update would have to be inside it):
+ * models with one are refused rather than written around it.
+ */
+static void
+refuse_scope_filter(IgnisModel *model, const char *what)
+{
+	if (ignis_scope_where(model) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("ignis: %s is not supported on model \"%s\", which has a scope filter",
+						what, model->name),
+				 errhint("Use create and update_all, which check the scope filter.")));
 }
 
 /* options.conflict: the property indexes of the conflict target. */
@@ -1528,6 +1577,7 @@ ignis_upsert(PG_FUNCTION_ARGS)
 	bool		need_e;
 
 	ignis_check_scope(model, OP_UPSERT, "upsert");
+	refuse_scope_filter(model, "upsert");
 	data = data_arg(fcinfo, 1);
 	options_parse(OP_UPSERT, fname, ARG_JSONB(2), &opts);
 	optobj = ignis_arg_object(ARG_JSONB(2), "options");
@@ -1579,13 +1629,13 @@ ignis_upsert(PG_FUNCTION_ARGS)
 	arm_where = write_where(model, opt_where, "options.where", &opts, "upsert", fname,
 							false, false);
 	if (!opts.skip_default_filter && model->default_filter &&
-		jnode_get(model->default_filter, "where"))
+		jnode_get(ignis_default_filter(model), "where"))
 	{
 		StringInfoData dpath;
 
 		initStringInfo(&dpath);
 		appendStringInfoString(&dpath, "settings.defaultFilter.where");
-		visible = where_parse(model, jnode_get(model->default_filter, "where"), &dpath);
+		visible = where_parse(model, jnode_get(ignis_default_filter(model), "where"), &dpath);
 	}
 
 	qb_init(&qb);
@@ -1773,7 +1823,7 @@ ignis_upsert(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------------
- * Nested create (issue 9, decision 26)
+ * Nested create (issue 9, decision 40)
  *
  * create / create_all data may hold related rows under relation names.  The
  * tree becomes one statement of data-modifying CTEs, one per inserted group
@@ -1965,6 +2015,7 @@ nest_children(NestBuild *nb, NestNode *node, IgnisRelationDef *rel, IgnisModel *
 			int			k;
 
 			ignis_check_scope(target, OP_CREATE_ALL, "create_all");
+			refuse_scope_filter(target, "nested create");
 			g->cr = cr;
 			g->group = true;
 			for (k = 0; k < rel->nkeys; k++)
@@ -2007,6 +2058,7 @@ nest_row(NestBuild *nb, IgnisModel *model, JNode *obj, NestNode *parent,
 	check_data_object(obj, path->data);
 	check_nest_depth(depth, path);
 	ignis_check_scope(model, OP_CREATE, "create");
+	refuse_scope_filter(model, "nested create");
 	if (via)
 		check_not_given(model, obj, via->refs, via->nkeys, via->name, path);
 

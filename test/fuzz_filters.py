@@ -352,9 +352,10 @@ class SessionLost(Exception):
 
 
 class Psql:
-    def __init__(self, psql, dbname):
+    def __init__(self, psql, dbname, setup=None):
         self.psql = psql
         self.dbname = dbname
+        self.setup = setup      # SQL run by open() in each new session
         self.proc = None
         self.stdout_q = None
         self.stderr_q = None
@@ -380,6 +381,13 @@ class Psql:
             q.put(None)     # end of stream
         for stream, q in ((self.proc.stdout, self.stdout_q), (self.proc.stderr, self.stderr_q)):
             threading.Thread(target=pump, args=(stream, q), daemon=True).start()
+
+    def open(self):
+        """start() and run the setup SQL; its messages are dropped."""
+        self.start()
+        if self.setup:
+            self.run([self.setup], timeout=60)
+        self.stderr_lines()
 
     def run(self, statements, timeout=120):
         """Send statements (each producing at most one output line) and
@@ -1110,10 +1118,10 @@ class Gen:
 
 
 class Results:
-    def __init__(self, max_report, repro=None):
+    def __init__(self, max_report, repro=None, invariants=INVARIANTS):
         self.repro = repro
-        self.checked = {k: 0 for k in INVARIANTS}
-        self.failed = {k: 0 for k in INVARIANTS}
+        self.checked = {k: 0 for k in invariants}
+        self.failed = {k: 0 for k in invariants}
         self.max_report = max_report
         self.reported = 0
         self.seen = set()
@@ -1138,8 +1146,9 @@ class Results:
         return False
 
 
-def error_checks(res, it, fn, out, call, arg_root):
-    """Checks every error result: internal, message, sqlstate."""
+def error_checks(res, it, fn, out, call, arg_root, pg_states=PG_CONVERSION_STATES):
+    """Checks every error result: internal, message, sqlstate.  pg_states: the
+    SQLSTATEs of PostgreSQL's own errors the function may pass through."""
     ok = True
     if out.get("ok"):
         return True
@@ -1153,7 +1162,7 @@ def error_checks(res, it, fn, out, call, arg_root):
     ok &= res.check("internal", not internal, it, "%s: internal error" % fn, detail, call)
     if internal:
         return False
-    good_msg = msg.startswith("ignis: ") or st in PG_CONVERSION_STATES
+    good_msg = msg.startswith("ignis: ") or st in pg_states
     ok &= res.check("message", good_msg, it,
                     "%s: error is neither an ignis error nor an input-conversion error" % fn,
                     detail, call)
@@ -1199,6 +1208,26 @@ def postmaster_start(psql, dbname):
     p = simple_query(psql, dbname,
                      "SELECT pid FROM pg_catalog.pg_stat_activity WHERE backend_type = 'checkpointer'")
     return p.stdout.strip() if p.returncode == 0 else None
+
+
+def finish(res, args, pm_start, outcomes, invariants, started, passed, failed):
+    """Final crash checks and the report; returns the exit status."""
+    # crash: the postmaster must not have gone through a crash restart
+    pm_now = postmaster_start(args.psql, args.dbname)
+    res.check("crash", pm_start is not None and pm_now == pm_start, 0,
+              "server went through a crash restart (new checkpointer) or is unreachable", "%s -> %s" % (pm_start, pm_now), "-")
+    p = simple_query(args.psql, args.dbname, "SELECT 1")
+    res.check("crash", p.returncode == 0, 0, "server unreachable at the end", p.stderr, "-")
+
+    print()
+    for fn in sorted(outcomes):
+        print("outcomes %s: %s" % (fn, ", ".join(
+            "%s=%d" % kv for kv in sorted(outcomes[fn].items(), key=lambda kv: -kv[1]))))
+    for inv in invariants:
+        print("INVARIANT %s checked=%d failed=%d" % (inv, res.checked[inv], res.failed[inv]))
+    print("elapsed %.1f s" % (time.time() - started))
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 and sum(res.failed.values()) == 0 else 1
 
 
 def main():
@@ -1253,13 +1282,8 @@ def main():
     gen = Gen(rng, models)
     repro = open(args.repro_file, "a", encoding="utf-8") if args.repro_file else None
     res = Results(args.max_report, repro)
-    session = Psql(args.psql, args.dbname)
-
-    def open_session():
-        session.start()
-        session.run([SETUP_SQL], timeout=60)
-        session.stderr_lines()
-
+    session = Psql(args.psql, args.dbname, SETUP_SQL)
+    open_session = session.open
     try:
         open_session()
     except SessionLost:
@@ -1461,23 +1485,7 @@ def main():
 
     session.close()
 
-    # crash: the postmaster must not have gone through a crash restart
-    pm_now = postmaster_start(args.psql, args.dbname)
-    res.check("crash", pm_start is not None and pm_now == pm_start, 0,
-              "server went through a crash restart (new checkpointer) or is unreachable", "%s -> %s" % (pm_start, pm_now), "-")
-    p = simple_query(args.psql, args.dbname, "SELECT 1")
-    res.check("crash", p.returncode == 0, 0, "server unreachable at the end", p.stderr, "-")
-
-    print()
-    for fn in sorted(outcomes):
-        print("outcomes %s: %s" % (fn, ", ".join(
-            "%s=%d" % kv for kv in sorted(outcomes[fn].items(), key=lambda kv: -kv[1]))))
-    for inv in INVARIANTS:
-        print("INVARIANT %s checked=%d failed=%d" % (inv, res.checked[inv], res.failed[inv]))
-    print("elapsed %.1f s" % (time.time() - started))
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 and sum(res.failed.values()) == 0 else 1
-
+    return finish(res, args, pm_start, outcomes, INVARIANTS, started, passed, failed)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,92 +1,17 @@
 /*-------------------------------------------------------------------------
- * where.c
+ * where_parse.c
  *	  The where language (filter.md): parse + validate a where object into a
- *	  WhereExpr tree with every operand already converted, then emit it as
- *	  one SQL boolean expression with bound parameters.
+ *	  WhereExpr tree with every operand already converted (convert.c).
  *
  * Parsing converts every operand of the whole tree before anything is
  * simplified away (D41), so errors never depend on the shape of the rest.
- * Emission simplifies: an empty `and` is no condition, an empty `or` is
- * FALSE (D6), and so on.
  *-------------------------------------------------------------------------
  */
-#include "ignis.h"
+#include "where.h"
 
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/lsyscache.h"
-#include "utils/typcache.h"
-
-typedef enum WKind
-{
-	W_AND,
-	W_OR,
-	W_NOT,
-	W_COND,
-	W_CONST
-} WKind;
-
-typedef enum CondOp
-{
-	C_EQ,
-	C_NEQ,
-	C_GT,
-	C_GTE,
-	C_LT,
-	C_LTE,
-	C_BETWEEN,
-	C_NOT_BETWEEN,
-	C_IN,
-	C_NIN,
-	C_LIKE,
-	C_NLIKE,
-	C_ILIKE,
-	C_NILIKE,
-	C_REGEXP,
-	C_IREGEXP,
-	C_IS_NULL,
-	C_IS_NOT_NULL,
-	C_CONTAINS,
-	C_CONTAINED_BY,
-	C_OVERLAPS
-} CondOp;
-
-typedef enum Target
-{
-	TGT_COLUMN,					/* the column itself */
-	TGT_JSON_TEXT,				/* col #>> path (text, or numeric mode) */
-	TGT_JSON_VALUE,				/* col #> path as jsonb */
-	TGT_DOC						/* whole json/jsonb column as jsonb */
-} Target;
-
-/* A converted operand, bound as one parameter when emitted. */
-typedef struct Operand
-{
-	Oid			type;
-	Datum		value;
-	JNode	   *json;
-} Operand;
-
-struct WhereExpr
-{
-	WKind		kind;
-	bool		constval;		/* W_CONST */
-	List	   *children;		/* W_AND / W_OR */
-	WhereExpr  *child;			/* W_NOT */
-
-	/* W_COND */
-	IgnisProperty *prop;
-	Target		target;
-	bool		numeric;		/* TGT_JSON_TEXT compared as numbers */
-	Operand		path;			/* text[] path for JSON targets */
-	char	   *single_key;		/* the path is this one object key: use ->> / -> */
-	CondOp		op;
-	int			noperands;
-	Operand		operands[2];
-	bool		with_null;		/* in/nin list had a null element (D4) */
-};
 
 /* where-language operator names, and what they mean */
 typedef struct OpName
@@ -100,7 +25,7 @@ enum
 	O_EQ, O_NEQ, O_GT, O_GTE, O_LT, O_LTE, O_BETWEEN, O_NOT_BETWEEN, O_IN, O_NIN,
 	O_LIKE, O_NLIKE, O_ILIKE, O_NILIKE, O_STARTS, O_ENDS, O_REGEXP, O_IREGEXP,
 	O_IS, O_ISN, O_ISNULL, O_ISNOTNULL, O_CONTAINS, O_CONTAINED_BY, O_OVERLAPS,
-	O_JSONPATH, O_RESERVED, O_LOGICAL
+	O_SEARCH, O_JSONPATH, O_RESERVED, O_LOGICAL
 };
 
 static const OpName op_names[] = {
@@ -114,7 +39,7 @@ static const OpName op_names[] = {
 	{"regexp", O_REGEXP}, {"iregexp", O_IREGEXP},
 	{"is", O_IS}, {"isn", O_ISN}, {"isNull", O_ISNULL}, {"isNotNull", O_ISNOTNULL},
 	{"contains", O_CONTAINS}, {"containedBy", O_CONTAINED_BY}, {"overlaps", O_OVERLAPS},
-	{"jsonPath", O_JSONPATH},
+	{"search", O_SEARCH}, {"jsonPath", O_JSONPATH},
 	{"exists", O_RESERVED}, {"notExists", O_RESERVED}, {"not", O_RESERVED},
 	{"and", O_LOGICAL}, {"or", O_LOGICAL},
 };
@@ -124,10 +49,10 @@ static const char *const supported_ops[] = {
 	"eq", "neq", "ne", "gt", "gte", "lt", "lte", "between", "notBetween", "in", "inq",
 	"nin", "notIn", "like", "nlike", "notLike", "ilike", "nilike", "notILike",
 	"startsWith", "endsWith", "regexp", "iregexp", "is", "isn", "isNull", "isNotNull",
-	"contains", "containedBy", "overlaps", "jsonPath"
+	"contains", "containedBy", "overlaps", "search", "jsonPath"
 };
 
-#define OPS_HINT "Operators: eq, neq/ne, gt, gte, lt, lte, between, notBetween, in/inq, nin/notIn, like, nlike/notLike, ilike, nilike/notILike, startsWith, endsWith, regexp, iregexp, is, isn, isNull, isNotNull, contains, containedBy, overlaps."
+#define OPS_HINT "Operators: eq, neq/ne, gt, gte, lt, lte, between, notBetween, in/inq, nin/notIn, like, nlike/notLike, ilike, nilike/notILike, startsWith, endsWith, regexp, iregexp, is, isn, isNull, isNotNull, contains, containedBy, overlaps, search."
 
 
 static int
@@ -139,14 +64,6 @@ op_code(const char *name)
 		if (strcmp(op_names[i].name, name) == 0)
 			return op_names[i].code;
 	return -1;
-}
-
-static pg_attribute_noreturn() void
-invalid(const char *path, const char *fmt, const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("ignis: %s at %s", psprintf(fmt, detail), path)));
 }
 
 void
@@ -162,306 +79,39 @@ ignis_check_depth(int depth, const char *path)
 }
 
 /* ---------------------------------------------------------------------------
- * Operand conversion
- * ---------------------------------------------------------------------------
- */
-typedef struct ConvertContext
-{
-	const char *path;
-	int			index;			/* >= 0: path[index] */
-} ConvertContext;
-
-static void
-convert_error_callback(void *arg)
-{
-	ConvertContext *cc = (ConvertContext *) arg;
-
-	if (cc->index >= 0)
-		errcontext("ignis: converting the value at %s[%d]", cc->path, cc->index);
-	else
-		errcontext("ignis: converting the value at %s", cc->path);
-}
-
-/*
- * The input function of a property's type (slot 0) or element type (slot
- * 1), looked up once and kept with the model; other types are looked up.
- */
-static FmgrInfo *
-input_function(IgnisProperty *prop, Oid typid, Oid *ioparam, FmgrInfo *local)
-{
-	int			slot = typid == prop->typid ? 0 : typid == prop->elemtypid ? 1 : -1;
-	Oid			typinput;
-
-	if (slot >= 0 && prop->input[slot] != NULL)
-	{
-		*ioparam = prop->ioparam[slot];
-		return prop->input[slot];
-	}
-	getTypeInputInfo(typid, &typinput, ioparam);
-	if (slot < 0 || prop->cxt == NULL)
-	{
-		fmgr_info(typinput, local);
-		return local;
-	}
-	{
-		FmgrInfo   *fn = MemoryContextAlloc(prop->cxt, sizeof(FmgrInfo));
-
-		fmgr_info_cxt(typinput, fn, prop->cxt);
-		prop->ioparam[slot] = *ioparam;
-		prop->input[slot] = fn;
-		return fn;
-	}
-}
-
-/*
- * Convert a JSON scalar to a value of typid through the type's input
- * function, without typmod (D40).  Errors of the input function (22P02 ...)
- * propagate with the path (path[index] when index >= 0) as context.
- */
-Datum
-ignis_convert_scalar_at(IgnisProperty *prop, Oid typid, JNode *value, const char *path,
-						int index)
-{
-	FmgrInfo	local;
-	FmgrInfo   *fn;
-	Oid			ioparam;
-	ConvertContext cc;
-	ErrorContextCallback errcb;
-	Datum		result;
-	char	   *text = jnode_scalar_text(value);
-
-	if (text == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 index >= 0
-				 ? errmsg("ignis: expected a string, number or boolean, not %s, at %s[%d]",
-						  jnode_type_name(value), path, index)
-				 : errmsg("ignis: expected a string, number or boolean, not %s, at %s",
-						  jnode_type_name(value), path)));
-	fn = input_function(prop, typid, &ioparam, &local);
-	cc.path = path;
-	cc.index = index;
-	errcb.callback = convert_error_callback;
-	errcb.arg = &cc;
-	errcb.previous = error_context_stack;
-	error_context_stack = &errcb;
-	result = InputFunctionCall(fn, text, ioparam, -1);
-	error_context_stack = errcb.previous;
-	return result;
-}
-
-Datum
-ignis_convert_scalar(IgnisProperty *prop, Oid typid, JNode *value, const char *path)
-{
-	return ignis_convert_scalar_at(prop, typid, value, path, -1);
-}
-
-static Operand
-operand_scalar(IgnisProperty *prop, Oid typid, JNode *value, const char *path)
-{
-	Operand		o;
-
-	o.type = typid;
-	o.value = ignis_convert_scalar(prop, typid, value, path);
-	o.json = value;
-	return o;
-}
-
-static Operand
-operand_text(const char *s, JNode *json)
-{
-	Operand		o;
-
-	o.type = TEXTOID;
-	o.value = CStringGetTextDatum(s);
-	o.json = json ? json : jnode_string(s);
-	return o;
-}
-
-static Operand
-operand_jsonb(JNode *value)
-{
-	Operand		o;
-
-	o.type = JSONBOID;
-	o.value = JsonbPGetDatum(jnode_to_jsonb(value));
-	o.json = value;
-	return o;
-}
-
-static Operand
-operand_numeric(JNode *value)
-{
-	Operand		o;
-
-	o.type = NUMERICOID;
-	o.value = NumericGetDatum(value->num);
-	o.json = value;
-	return o;
-}
-
-/* An array parameter from converted element datums. */
-static Operand
-operand_array(Oid arraytype, Oid elemtype, Datum *elems, bool *nulls, int n, JNode *json)
-{
-	Operand		o;
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	int			dims[1];
-	int			lbs[1] = {1};
-
-	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-	dims[0] = n;
-	o.type = arraytype;
-	if (n == 0)
-		o.value = PointerGetDatum(construct_empty_array(elemtype));
-	else
-		o.value = PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs, elemtype,
-													 typlen, typbyval, typalign));
-	o.json = json;
-	return o;
-}
-
-/* ---------------------------------------------------------------------------
- * JSON paths (filter.md §8.1)
- * ---------------------------------------------------------------------------
- */
-
-static bool
-valid_component(const char *c)
-{
-	const char *p = c;
-
-	if (*p >= '0' && *p <= '9')
-	{
-		for (; *p; p++)
-			if (*p < '0' || *p > '9')
-				return false;
-		return true;
-	}
-	if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
-		return false;
-	for (p++; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-			  (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
-			return false;
-	return true;
-}
-
-/*
- * Split "seg.seg[0]..." (the part after the property) into components.
- * `rest` starts with '.' or '['.  Errors name `path`.
- */
-List *
-ignis_parse_json_path(const char *rest, const char *path)
-{
-	List	   *components = NIL;
-	const char *p = rest;
-
-	while (*p)
-	{
-		const char *start;
-		char	   *comp;
-
-		if (*p == '.')
-		{
-			p++;
-			start = p;
-			while (*p && *p != '.' && *p != '[')
-				p++;
-		}
-		else if (*p == '[')
-		{
-			p++;
-			start = p;
-			while (*p && *p != ']')
-				p++;
-			if (*p != ']')
-				invalid(path, "unterminated [ in JSON path%s", "");
-			comp = pnstrdup(start, p - start);
-			p++;
-			if (comp[0] == '\0')
-				invalid(path, "empty JSON path component%s", "");
-			if (!valid_component(comp) || !(comp[0] >= '0' && comp[0] <= '9'))
-				invalid(path, "invalid JSON path component \"%s\"", comp);
-			components = lappend(components, comp);
-			continue;
-		}
-		else
-			invalid(path, "invalid JSON path%s", "");
-		comp = pnstrdup(start, p - start);
-		if (comp[0] == '\0')
-			invalid(path, "empty JSON path component%s", "");
-		if (!valid_component(comp))
-			invalid(path, "invalid JSON path component \"%s\"", comp);
-		components = lappend(components, comp);
-	}
-	if (components == NIL)
-		invalid(path, "empty JSON path%s", "");
-	return components;
-}
-
-/* The property a JSON-path key starts with; checks it is json/jsonb. */
-IgnisProperty *
-ignis_json_path_prop(IgnisModel *model, const char *key, const char **rest,
-					 const char *path)
-{
-	const char *sep = key + strcspn(key, ".[");
-	char	   *propname = pnstrdup(key, sep - key);
-	int			idx = ignis_model_find_prop(model, propname);
-	IgnisProperty *prop;
-
-	if (idx < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("ignis: unknown property \"%s\" of model \"%s\" at %s",
-						propname, model->name, path),
-				 errhint("A key containing \".\" or \"[\" is a JSON path whose first component is a json or jsonb property.")));
-	prop = &model->props[idx];
-	if (prop->kind != PROP_JSON && prop->kind != PROP_JSONB)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("ignis: JSON path on property \"%s\" of type %s at %s",
-						prop->name, prop->type_display, path),
-				 errhint("JSON paths need a json or jsonb property.")));
-	*rest = sep;
-	return prop;
-}
-
-/* The key of a one-component path that is not an array index, or NULL. */
-static char *
-single_object_key(List *components)
-{
-	char	   *c;
-
-	if (list_length(components) != 1)
-		return NULL;
-	c = linitial(components);
-	return (c[0] >= '0' && c[0] <= '9') ? NULL : c;
-}
-
-static Operand
-ignis_path_operand(List *components)
-{
-	Operand		o;
-
-	o.type = TEXTARRAYOID;
-	o.value = ignis_text_array(components, &o.json);
-	return o;
-}
-
-/* ---------------------------------------------------------------------------
  * Parsing
  * ---------------------------------------------------------------------------
  */
 static WhereExpr *parse_object(IgnisModel *model, JNode *where, StringInfo path, int depth);
+
+/*
+ * Conditions made by the where being parsed: PostgreSQL's planner is
+ * superlinear in the conditions of one statement (equivalence classes) and
+ * does not stop for statement_timeout there, so a where is capped at
+ * ignis.max_where_conditions conditions.
+ */
+static int	where_conditions = 0;
+static StringInfo where_condition_path = NULL;
+
+static void
+count_condition(void)
+{
+	CHECK_FOR_INTERRUPTS();
+	if (++where_conditions > ignis_max_where_conditions)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("ignis: where with more than %d conditions at %s",
+						ignis_max_where_conditions,
+						where_condition_path ? where_condition_path->data : "where"),
+				 errhint("Use an \"in\" list for many values of one property, or raise ignis.max_where_conditions.")));
+}
 
 static WhereExpr *
 make_const(bool value)
 {
 	WhereExpr  *e = palloc0(sizeof(WhereExpr));
 
+	count_condition();
 	e->kind = W_CONST;
 	e->constval = value;
 	return e;
@@ -472,6 +122,7 @@ make_cond(IgnisProperty *prop, Target target, CondOp op)
 {
 	WhereExpr  *e = palloc0(sizeof(WhereExpr));
 
+	count_condition();
 	e->kind = W_COND;
 	e->prop = prop;
 	e->target = target;
@@ -520,7 +171,7 @@ entry_operand(EntryCtx *ec, JNode *v, const char *path)
 	if (ec->target == TGT_JSON_TEXT)
 	{
 		if (!is_scalar(v))
-			invalid(path, "expected a scalar operand, not %s", jnode_type_name(v));
+			where_invalid(path, "expected a scalar operand, not %s", jnode_type_name(v));
 		if (ec->numeric)
 		{
 			if (v->type != JN_NUMBER)
@@ -534,7 +185,7 @@ entry_operand(EntryCtx *ec, JNode *v, const char *path)
 		return operand_text(jnode_scalar_text(v), v);
 	}
 	if (!is_scalar(v))
-		invalid(path, "expected a scalar operand, not %s", jnode_type_name(v));
+		where_invalid(path, "expected a scalar operand, not %s", jnode_type_name(v));
 	return operand_scalar(ec->prop, ec->prop->typid, v, path);
 }
 
@@ -607,7 +258,7 @@ parse_in(EntryCtx *ec, JNode *v, bool negate, const char *path)
 	WhereExpr  *e;
 
 	if (v->type == JN_NULL)
-		invalid(path, "%s needs a list, not null", negate ? "nin" : "in");
+		where_invalid(path, "%s needs a list, not null", negate ? "nin" : "in");
 	if (v->type != JN_ARRAY)
 		return parse_equality(ec, v, negate, path);
 
@@ -631,7 +282,7 @@ parse_in(EntryCtx *ec, JNode *v, bool negate, const char *path)
 		elemtype = ec->prop->typid;
 		arraytype = ec->prop->arraytypid;
 		if (!OidIsValid(arraytype))
-			invalid(path, "in lists are not supported for type %s", ec->prop->type_display);
+			where_invalid(path, "in lists are not supported for type %s", ec->prop->type_display);
 	}
 
 	elems = palloc(sizeof(Datum) * Max(v->n, 1));
@@ -649,10 +300,15 @@ parse_in(EntryCtx *ec, JNode *v, bool negate, const char *path)
 		if (ec->target == TGT_DOC)
 			elems[n] = JsonbPGetDatum(jnode_to_jsonb(item));
 		else if (!is_scalar(item))
-			invalid(psprintf("%s[%d]", path, i), "list elements must be scalars, not %s",
+			where_invalid(psprintf("%s[%d]", path, i), "list elements must be scalars, not %s",
 					jnode_type_name(item));
 		else if (ec->target == TGT_JSON_TEXT && ec->numeric)
-			elems[n] = entry_operand(ec, item, psprintf("%s[%d]", path, i)).value;
+		{
+			/* the path of the element is made only for the error */
+			if (item->type != JN_NUMBER)
+				entry_operand(ec, item, psprintf("%s[%d]", path, i));
+			elems[n] = NumericGetDatum(item->num);
+		}
 		else if (ec->target == TGT_JSON_TEXT)
 			elems[n] = CStringGetTextDatum(jnode_scalar_text(item));
 		else
@@ -706,6 +362,7 @@ parse_array_op(EntryCtx *ec, int code, JNode *v, const char *opname, const char 
 	JNode	   *list = v;
 	JNodeType	first = JN_NULL;
 	WhereExpr  *e;
+	StringInfoData p;
 	int			i;
 
 	if (ec->target == TGT_COLUMN && ec->prop->kind != PROP_ARRAY)
@@ -715,32 +372,35 @@ parse_array_op(EntryCtx *ec, int code, JNode *v, const char *opname, const char 
 						opname, ec->prop->name, path),
 				 errhint("contains, containedBy and overlaps need an array, json or jsonb property, or a JSON path.")));
 	if (v->type == JN_NULL)
-		invalid(path, "%s needs a list, not null", opname);
+		where_invalid(path, "%s needs a list, not null", opname);
 	if (v->type != JN_ARRAY)
 	{
 		list = jnode_array(1);
 		jnode_append(list, v);
 	}
+	initStringInfo(&p);
+	appendStringInfoString(&p, path);
 	for (i = 0; i < list->n; i++)
 	{
 		JNode	   *item = list->items[i];
-		StringInfoData p;
+		int			old = p.len;
 
-		initStringInfo(&p);
-		appendStringInfoString(&p, path);
+		CHECK_FOR_INTERRUPTS();
 		if (v->type == JN_ARRAY)
 			errpath_push_index(&p, i);
 		if (!is_scalar(item))
-			invalid(p.data, "array operator elements must be non-null scalars, not %s",
+			where_invalid(p.data, "array operator elements must be non-null scalars, not %s",
 					jnode_type_name(item));
 		if (i == 0)
 			first = item->type;
 		else if (item->type != first)
-			invalid(p.data, "array operator elements must all have one JSON type (%s)",
+			where_invalid(p.data, "array operator elements must all have one JSON type (%s)",
 					"found mixed types");
+		errpath_pop(&p, old);
 	}
 
-	if (list->n == 0)
+	/* D35: on a JSON path or document even an empty list tests the value */
+	if (list->n == 0 && ec->target == TGT_COLUMN)
 	{
 		if (op == C_CONTAINS)
 			return make_const(true);
@@ -756,14 +416,14 @@ parse_array_op(EntryCtx *ec, int code, JNode *v, const char *opname, const char 
 
 		for (i = 0; i < list->n; i++)
 		{
-			StringInfoData p;
+			int			old = p.len;
 
-			initStringInfo(&p);
-			appendStringInfoString(&p, path);
+			CHECK_FOR_INTERRUPTS();
 			if (v->type == JN_ARRAY)
 				errpath_push_index(&p, i);
 			elems[i] = ignis_convert_scalar(ec->prop, ec->prop->elemtypid, list->items[i],
 											p.data);
+			errpath_pop(&p, old);
 		}
 		e->operands[0] = operand_array(ec->prop->typid, ec->prop->elemtypid, elems, NULL,
 									   list->n, list);
@@ -778,7 +438,10 @@ parse_array_op(EntryCtx *ec, int code, JNode *v, const char *opname, const char 
 			Datum	   *elems = palloc(sizeof(Datum) * Max(list->n, 1));
 
 			for (i = 0; i < list->n; i++)
+			{
+				CHECK_FOR_INTERRUPTS();
 				elems[i] = JsonbPGetDatum(jnode_to_jsonb(list->items[i]));
+			}
 			e->operands[0] = operand_array(JSONBARRAYOID, JSONBOID, elems, NULL, list->n, list);
 		}
 		else
@@ -818,6 +481,10 @@ check_numeric_mode_op(int code, JNode *v, const char *path)
 		case O_NEQ:
 		case O_IS:
 		case O_ISN:
+			/* §8.5: a number or null; an object or array would be text mode */
+			if (v->type == JN_NUMBER || v->type == JN_NULL)
+				return;
+			break;
 		case O_GT:
 		case O_GTE:
 		case O_LT:
@@ -830,12 +497,13 @@ check_numeric_mode_op(int code, JNode *v, const char *path)
 		case O_ISNOTNULL:
 			return;
 		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("ignis: JSON path operators need both numeric and text comparison at %s",
-							path),
-					 errhint("Split them into an \"and\" list, one object per comparison mode.")));
+			break;
 	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("ignis: JSON path operators need both numeric and text comparison at %s",
+					path),
+			 errhint("Split them into an \"and\" list, one object per comparison mode.")));
 }
 
 /* One operator of an operator object. */
@@ -892,14 +560,14 @@ allowed:
 		case O_ISNULL:
 		case O_ISNOTNULL:
 			if (v->type != JN_BOOL)
-				invalid(path->data, "%s needs a boolean", opname);
+				where_invalid(path->data, "%s needs a boolean", opname);
 			return new_cond(ec, (code == O_ISNULL) == v->b ? C_IS_NULL : C_IS_NOT_NULL);
 		case O_GT:
 		case O_GTE:
 		case O_LT:
 		case O_LTE:
 			if (v->type == JN_NULL)
-				invalid(path->data, "operator \"%s\" needs a value, not null", opname);
+				where_invalid(path->data, "operator \"%s\" needs a value, not null", opname);
 			e = new_cond(ec, code == O_GT ? C_GT : code == O_GTE ? C_GTE :
 						 code == O_LT ? C_LT : C_LTE);
 			e->operands[0] = entry_operand(ec, v, path->data);
@@ -911,17 +579,17 @@ allowed:
 				int			i;
 
 				if (v->type != JN_ARRAY || v->n != 2)
-					invalid(path->data, "%s needs an array of exactly 2 values", opname);
+					where_invalid(path->data, "%s needs an array of exactly 2 values", opname);
 				for (i = 0; i < 2; i++)
 				{
 					int			old = errpath_push_index(path, i);
 
 					if (v->items[i]->type == JN_NULL)
-						invalid(path->data, "%s bounds must not be null", opname);
+						where_invalid(path->data, "%s bounds must not be null", opname);
 					errpath_pop(path, old);
 				}
 				if (v->items[0]->type != v->items[1]->type)
-					invalid(path->data, "%s bounds must have the same JSON type", opname);
+					where_invalid(path->data, "%s bounds must have the same JSON type", opname);
 				e = new_cond(ec, code == O_BETWEEN ? C_BETWEEN : C_NOT_BETWEEN);
 				for (i = 0; i < 2; i++)
 				{
@@ -955,7 +623,7 @@ allowed:
 									opname, prop->name, prop->type_display, path->data),
 							 errhint("Pattern and regular-expression operators need a text property or a JSON path.")));
 				if (v->type != JN_STRING)
-					invalid(path->data, "operator \"%s\" needs a string", opname);
+					where_invalid(path->data, "operator \"%s\" needs a string", opname);
 				s = v->str;
 				if (code == O_STARTS)
 					s = psprintf("%s%%", ignis_like_escape(s));
@@ -970,6 +638,21 @@ allowed:
 				e->noperands = 1;
 				return e;
 			}
+		case O_SEARCH:
+			/* full-text search: a text or tsvector column, websearch syntax */
+			if (ec->target != TGT_COLUMN ||
+				(prop->kind != PROP_TEXT && prop->basetypid != TSVECTOROID))
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_FUNCTION),
+						 errmsg("ignis: operator \"search\" on property \"%s\" (%s) at %s",
+								prop->name, prop->type_display, path->data),
+						 errhint("Full-text search needs a text or tsvector property.")));
+			if (v->type != JN_STRING)
+				where_invalid(path->data, "operator \"%s\" needs a string", opname);
+			e = new_cond(ec, C_SEARCH);
+			e->operands[0] = operand_text(v->str, NULL);
+			e->noperands = 1;
+			return e;
 		case O_CONTAINS:
 		case O_CONTAINED_BY:
 		case O_OVERLAPS:
@@ -993,11 +676,11 @@ allowed:
 		default:
 			break;
 	}
-	invalid(path->data, "unknown operator \"%s\"", opname);
+	where_invalid(path->data, "unknown operator \"%s\"", opname);
 	return NULL;
 }
 
-static pg_attribute_noreturn() void
+static pg_noreturn void
 unknown_operator(const char *opname, StringInfo path)
 {
 	const char *best = closest_match(opname, supported_ops, lengthof(supported_ops));
@@ -1087,7 +770,7 @@ parse_entry(EntryCtx *ec, JNode *v, StringInfo path)
 
 				for (j = 0; j < v->n; j++)
 					if (op_code(v->keys[j]) >= 0)
-						invalid(path->data,
+						where_invalid(path->data,
 								"object mixes operators and document keys (\"%s\"); it is ambiguous",
 								v->keys[j]);
 			}
@@ -1110,14 +793,13 @@ parse_entry(EntryCtx *ec, JNode *v, StringInfo path)
 		{
 			if (ec->target == TGT_JSON_TEXT)
 				return parse_equality(ec, v, false, path->data);
-			invalid(path->data, "empty operator object%s", "");
+			where_invalid(path->data, "empty operator object%s", "");
 		}
 		if (!is_ops)
 		{
-			int			old = errpath_push_key(path, v->keys[first_non_op]);
-
+			/* the error names the path into the key; unknown_operator does not return */
+			(void) errpath_push_key(path, v->keys[first_non_op]);
 			unknown_operator(v->keys[first_non_op], path);
-			errpath_pop(path, old);
 		}
 
 		/* the jsonPath form: {"jsonPath": "$.a.b", ...operators} */
@@ -1129,17 +811,17 @@ parse_entry(EntryCtx *ec, JNode *v, StringInfo path)
 			List	   *components;
 
 			if (!json_prop)
-				invalid(path->data, "jsonPath needs a json or jsonb property%s", "");
+				where_invalid(path->data, "jsonPath needs a json or jsonb property%s", "");
 			if (jp->type != JN_STRING || jp->str[0] != '$' ||
 				(jp->str[1] != '.' && jp->str[1] != '['))
-				invalid(path->data, "jsonPath must look like \"$.a.b[0]\"%s", "");
+				where_invalid(path->data, "jsonPath must look like \"$.a.b[0]\"%s", "");
 			components = ignis_parse_json_path(jp->str + 1, path->data);
 			errpath_pop(path, old);
 			for (i = 0; i < v->n; i++)
 				if (strcmp(v->keys[i], "jsonPath") != 0)
-					jnode_put(rest, v->keys[i], v->items[i]);
+					jnode_add(rest, v->keys[i], v->items[i]);
 			if (rest->n == 0)
-				invalid(path->data, "jsonPath needs at least one operator next to it%s", "");
+				where_invalid(path->data, "jsonPath needs at least one operator next to it%s", "");
 			ec->target = TGT_JSON_TEXT;
 			ec->has_path = true;
 			ec->path = ignis_path_operand(components);
@@ -1177,12 +859,13 @@ static WhereExpr *
 parse_group(IgnisModel *model, const char *key, JNode *v, StringInfo path, int depth)
 {
 	WhereExpr  *e = palloc0(sizeof(WhereExpr));
+	bool		has_empty = false;
 	int			i;
 
 	if (strcmp(key, "not") == 0)
 	{
 		if (v->type != JN_OBJECT)
-			invalid(path->data, "\"not\" needs a where object, not %s", jnode_type_name(v));
+			where_invalid(path->data, "\"not\" needs a where object, not %s", jnode_type_name(v));
 		e->kind = W_NOT;
 		e->child = parse_object(model, v, path, depth + 1);
 		return e;
@@ -1196,14 +879,24 @@ parse_group(IgnisModel *model, const char *key, JNode *v, StringInfo path, int d
 		return e;
 	}
 	if (v->type != JN_ARRAY)
-		invalid(path->data, "\"%s\" needs an array of where objects", key);
+		where_invalid(path->data, "\"%s\" needs an array of where objects", key);
 	for (i = 0; i < v->n; i++)
 	{
 		int			old = errpath_push_index(path, i);
+		JNode	   *item = v->items[i];
 
-		if (v->items[i]->type != JN_OBJECT)
-			invalid(path->data, "expected a where object, not %s", jnode_type_name(v->items[i]));
-		e->children = lappend(e->children, parse_object(model, v->items[i], path, depth + 1));
+		CHECK_FOR_INTERRUPTS();
+		if (item->type != JN_OBJECT)
+			where_invalid(path->data, "expected a where object, not %s", jnode_type_name(item));
+		if (item->n == 0)
+		{
+			/* {} is no condition: one stands for all (it makes an "or" TRUE) */
+			if (!has_empty)
+				e->children = lappend(e->children, parse_object(model, item, path, depth + 1));
+			has_empty = true;
+		}
+		else
+			e->children = lappend(e->children, parse_object(model, item, path, depth + 1));
 		errpath_pop(path, old);
 	}
 	return e;
@@ -1264,6 +957,8 @@ parse_object(IgnisModel *model, JNode *where, StringInfo path, int depth)
 WhereExpr *
 where_parse(IgnisModel *model, JNode *where, StringInfo path)
 {
+	WhereExpr  *e;
+
 	if (where == NULL || where->type == JN_NULL)
 		where = jnode_object(0);
 	if (where->type != JN_OBJECT)
@@ -1271,7 +966,12 @@ where_parse(IgnisModel *model, JNode *where, StringInfo path)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ignis: %s must be a where object, not %s", path->data,
 						jnode_type_name(where))));
-	return parse_object(model, where, path, 0);
+	/* an error leaves the counter to the next where_parse, which resets it */
+	where_conditions = 0;
+	where_condition_path = path;
+	e = parse_object(model, where, path, 0);
+	where_condition_path = NULL;
+	return e;
 }
 
 /*
@@ -1303,359 +1003,4 @@ where_is_empty(WhereExpr *e)
 		default:
 			return false;
 	}
-}
-
-/* ---------------------------------------------------------------------------
- * Emission
- * ---------------------------------------------------------------------------
- */
-
-/* Does the expression produce SQL (false: no condition, i.e. TRUE)? */
-static bool
-emits(WhereExpr *e)
-{
-	ListCell   *lc;
-
-	switch (e->kind)
-	{
-		case W_AND:
-			foreach(lc, e->children)
-				if (emits(lfirst(lc)))
-					return true;
-			return false;
-		case W_OR:
-			if (e->children == NIL)
-				return true;	/* FALSE */
-			foreach(lc, e->children)
-				if (!emits(lfirst(lc)))
-					return false;
-			return true;
-		default:
-			return true;
-	}
-}
-
-static void
-emit_operand(QueryBuilder *qb, Operand *o)
-{
-	qb_append_new_param(qb, o->type, o->value, false, o->json);
-}
-
-/* Append the expression the condition tests, e.g. t0."age". */
-static void
-emit_target(QueryBuilder *qb, WhereExpr *e, const char *alias, int pathparam)
-{
-	StringInfo	sql = &qb->sql;
-	IgnisProperty *prop = e->prop;
-	bool		json_col = prop->kind == PROP_JSON;
-
-	switch (e->target)
-	{
-		case TGT_COLUMN:
-			appendStringInfoString(sql, alias);
-			appendStringInfoChar(sql, '.');
-			appendStringInfoString(sql, prop->column_sql);
-			break;
-		case TGT_DOC:
-			appendStringInfo(sql, json_col ? "%s.%s::pg_catalog.jsonb" : "%s.%s",
-							 alias, prop->column_sql);
-			break;
-		case TGT_JSON_VALUE:
-			/* one object key: -> (cheaper than #> with a path array) */
-			appendStringInfo(sql, json_col ? "(%s.%s::pg_catalog.jsonb OPERATOR(pg_catalog.%s) "
-							 : "(%s.%s OPERATOR(pg_catalog.%s) ", alias, prop->column_sql,
-							 e->single_key ? "->" : "#>");
-			qb_append_param(qb, pathparam);
-			appendStringInfoChar(sql, ')');
-			break;
-		case TGT_JSON_TEXT:
-			if (e->numeric)
-			{
-				/* the value as a number when it is one (json_set.c) */
-				appendStringInfo(sql, json_col ? "ignis._json_numeric(%s.%s::pg_catalog.jsonb, "
-								 : "ignis._json_numeric(%s.%s, ", alias, prop->column_sql);
-				qb_append_param(qb, pathparam);
-				appendStringInfoChar(sql, ')');
-			}
-			else
-			{
-				appendStringInfo(sql, "(%s.%s OPERATOR(pg_catalog.%s) ", alias, prop->column_sql,
-								 e->single_key ? "->>" : "#>>");
-				qb_append_param(qb, pathparam);
-				appendStringInfoChar(sql, ')');
-			}
-			break;
-	}
-}
-
-static const char *
-cmp_operator(WhereExpr *e, CondOp op)
-{
-	const char *ns = (e->target == TGT_COLUMN && e->prop->kind != PROP_ARRAY)
-		? e->prop->op_ns : "pg_catalog";
-	const char *sym;
-
-	switch (op)
-	{
-		case C_EQ:
-		case C_IN:
-			sym = "=";
-			break;
-		case C_NEQ:
-		case C_NIN:
-			sym = "<>";
-			break;
-		case C_GT:
-			sym = ">";
-			break;
-		case C_GTE:
-			sym = ">=";
-			break;
-		case C_LT:
-			sym = "<";
-			break;
-		case C_LTE:
-			sym = "<=";
-			break;
-		case C_LIKE:
-		case C_NILIKE:
-			sym = op == C_LIKE ? "~~" : "~~*";
-			break;
-		case C_NLIKE:
-			sym = "!~~";
-			break;
-		case C_ILIKE:
-			sym = "~~*";
-			break;
-		case C_REGEXP:
-			sym = "~";
-			break;
-		case C_IREGEXP:
-			sym = "~*";
-			break;
-		case C_CONTAINS:
-			sym = "@>";
-			break;
-		case C_CONTAINED_BY:
-			sym = "<@";
-			break;
-		case C_OVERLAPS:
-			sym = "&&";
-			break;
-		default:
-			sym = "=";
-			break;
-	}
-	if (strcmp(ns, "pg_catalog") == 0)
-		return psprintf("OPERATOR(pg_catalog.%s)", sym);
-	return psprintf("OPERATOR(%s.%s)", quote_identifier(ns), sym);
-}
-
-/*
- * A comparison on a column with dominant values: note whether the value is
- * one of them ('c'), another value ('r'), or a list or range ('x').  Calls
- * of different classes get different cached statements, so a generic plan
- * made for the common value is never used for a rare one (or vice versa).
- */
-static void
-classify_skewed(QueryBuilder *qb, WhereExpr *e)
-{
-	IgnisProperty *prop = e->prop;
-	char		class = 'x';
-
-	if (e->op == C_EQ || e->op == C_NEQ)
-	{
-		TypeCacheEntry *tc = lookup_type_cache(prop->typid, TYPECACHE_EQ_OPR_FINFO);
-		int			i;
-
-		class = 'r';
-		if (OidIsValid(tc->eq_opr_finfo.fn_oid))
-			for (i = 0; i < prop->ncommon; i++)
-				if (DatumGetBool(FunctionCall2Coll(&tc->eq_opr_finfo, tc->typcollation,
-												   e->operands[0].value, prop->common[i])))
-				{
-					class = 'c';
-					break;
-				}
-	}
-	appendStringInfoChar(&qb->plan_class, class);
-}
-
-static void
-emit_cond(QueryBuilder *qb, WhereExpr *e, const char *alias)
-{
-	StringInfo	sql = &qb->sql;
-	int			pathparam = 0;
-
-	if ((e->target == TGT_JSON_TEXT || e->target == TGT_JSON_VALUE) && e->single_key &&
-		!(e->target == TGT_JSON_TEXT && e->numeric))
-		pathparam = qb_param(qb, TEXTOID, CStringGetTextDatum(e->single_key), false,
-							 jnode_string(e->single_key));
-	else if (e->target == TGT_JSON_TEXT || e->target == TGT_JSON_VALUE)
-		pathparam = qb_param(qb, e->path.type, e->path.value, false, e->path.json);
-	if (e->target == TGT_COLUMN && e->prop->skewed && e->noperands > 0)
-		classify_skewed(qb, e);
-
-	switch (e->op)
-	{
-		case C_IS_NULL:
-		case C_IS_NOT_NULL:
-			appendStringInfoChar(sql, '(');
-			emit_target(qb, e, alias, pathparam);
-			appendStringInfoString(sql, e->op == C_IS_NULL ? " IS NULL)" : " IS NOT NULL)");
-			return;
-		case C_BETWEEN:
-		case C_NOT_BETWEEN:
-			appendStringInfoString(sql, e->op == C_BETWEEN ? "(" : "(NOT (");
-			emit_target(qb, e, alias, pathparam);
-			appendStringInfo(sql, " %s ", cmp_operator(e, C_GTE));
-			emit_operand(qb, &e->operands[0]);
-			appendStringInfoString(sql, " AND ");
-			emit_target(qb, e, alias, pathparam);
-			appendStringInfo(sql, " %s ", cmp_operator(e, C_LTE));
-			emit_operand(qb, &e->operands[1]);
-			appendStringInfoString(sql, e->op == C_BETWEEN ? ")" : "))");
-			return;
-		case C_IN:
-		case C_NIN:
-			appendStringInfoChar(sql, '(');
-			emit_target(qb, e, alias, pathparam);
-			appendStringInfo(sql, " %s %s (", cmp_operator(e, e->op),
-							 e->op == C_IN ? "ANY" : "ALL");
-			emit_operand(qb, &e->operands[0]);
-			appendStringInfoChar(sql, ')');
-			if (e->with_null)
-			{
-				appendStringInfoString(sql, e->op == C_IN ? " OR " : " AND ");
-				emit_target(qb, e, alias, pathparam);
-				appendStringInfoString(sql, e->op == C_IN ? " IS NULL" : " IS NOT NULL");
-			}
-			appendStringInfoChar(sql, ')');
-			return;
-		case C_NILIKE:
-			appendStringInfoString(sql, "(NOT (");
-			emit_target(qb, e, alias, pathparam);
-			appendStringInfo(sql, " %s ", cmp_operator(e, e->op));
-			emit_operand(qb, &e->operands[0]);
-			appendStringInfoString(sql, "))");
-			return;
-		case C_CONTAINS:
-		case C_CONTAINED_BY:
-		case C_OVERLAPS:
-			if (e->target != TGT_COLUMN)
-			{
-				/* D35: NULL for a missing value, FALSE for a non-array */
-				appendStringInfoString(sql, "(CASE WHEN ");
-				emit_target(qb, e, alias, pathparam);
-				appendStringInfoString(sql, " IS NULL THEN NULL WHEN pg_catalog.jsonb_typeof(");
-				emit_target(qb, e, alias, pathparam);
-				appendStringInfoString(sql, ") OPERATOR(pg_catalog.<>) 'array' THEN false ELSE ");
-				if (e->op == C_OVERLAPS)
-				{
-					appendStringInfoString(sql, "EXISTS (SELECT 1 FROM pg_catalog.jsonb_array_elements(");
-					emit_target(qb, e, alias, pathparam);
-					appendStringInfoString(sql, ") AS ov(v) WHERE ov.v OPERATOR(pg_catalog.=) ANY (");
-					emit_operand(qb, &e->operands[0]);
-					appendStringInfoString(sql, "))");
-				}
-				else
-				{
-					emit_target(qb, e, alias, pathparam);
-					appendStringInfo(sql, " %s ", cmp_operator(e, e->op));
-					emit_operand(qb, &e->operands[0]);
-				}
-				appendStringInfoString(sql, " END)");
-				return;
-			}
-			if (e->op == C_CONTAINED_BY && DatumGetArrayTypeP(e->operands[0].value) &&
-				ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(e->operands[0].value)),
-							   ARR_DIMS(DatumGetArrayTypeP(e->operands[0].value))) == 0)
-			{
-				/* containedBy [] means "is an empty array" */
-				appendStringInfoChar(sql, '(');
-				emit_target(qb, e, alias, pathparam);
-				appendStringInfo(sql, " %s ", cmp_operator(e, C_EQ));
-				emit_operand(qb, &e->operands[0]);
-				appendStringInfoChar(sql, ')');
-				return;
-			}
-			break;
-		default:
-			break;
-	}
-
-	appendStringInfoChar(sql, '(');
-	emit_target(qb, e, alias, pathparam);
-	appendStringInfo(sql, " %s ", cmp_operator(e, e->op));
-	emit_operand(qb, &e->operands[0]);
-	appendStringInfoChar(sql, ')');
-}
-
-static void
-emit_expr(QueryBuilder *qb, WhereExpr *e, const char *alias)
-{
-	ListCell   *lc;
-	bool		first = true;
-
-	check_stack_depth();
-	CHECK_FOR_INTERRUPTS();
-	switch (e->kind)
-	{
-		case W_CONST:
-			appendStringInfoString(&qb->sql, e->constval ? "true" : "false");
-			return;
-		case W_COND:
-			emit_cond(qb, e, alias);
-			return;
-		case W_NOT:
-			if (!emits(e->child))
-			{
-				appendStringInfoString(&qb->sql, "false");
-				return;
-			}
-			appendStringInfoString(&qb->sql, "(NOT ");
-			emit_expr(qb, e->child, alias);
-			appendStringInfoChar(&qb->sql, ')');
-			return;
-		case W_AND:
-		case W_OR:
-			if (e->kind == W_OR && e->children == NIL)
-			{
-				appendStringInfoString(&qb->sql, "false");
-				return;
-			}
-			{
-				int			n = 0;
-
-				foreach(lc, e->children)
-					if (emits(lfirst(lc)))
-						n++;
-				if (n > 1)
-					appendStringInfoChar(&qb->sql, '(');
-				foreach(lc, e->children)
-				{
-					WhereExpr  *c = lfirst(lc);
-
-					if (!emits(c))
-						continue;
-					if (!first)
-						appendStringInfoString(&qb->sql, e->kind == W_AND ? " AND " : " OR ");
-					emit_expr(qb, c, alias);
-					first = false;
-				}
-				if (n > 1)
-					appendStringInfoChar(&qb->sql, ')');
-			}
-			return;
-	}
-}
-
-/* Append the where as SQL; returns false (and appends nothing) when empty. */
-bool
-where_emit(QueryBuilder *qb, WhereExpr *e, const char *alias)
-{
-	if (e == NULL || !emits(e))
-		return false;
-	emit_expr(qb, e, alias);
-	return true;
 }
