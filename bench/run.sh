@@ -87,7 +87,7 @@ WRITE_TARGET=0.90
 HIT_TARGET=99
 CACHE_GAIN_TARGET=10
 MEM_TARGET_MB=5
-# Targets of the result's cost (issue 14): against plain SQL rows, the
+# Targets of the result's cost: against plain SQL rows, the
 # 20-row page of the sweep; the incremental cost per row of every sweep
 # step within FLAT_TARGET x of the 100 -> 1,000-row step.
 ROWS20_TARGET=0.5
@@ -216,12 +216,21 @@ ROWS100=$(awk -v np="$NPOSTS" -v nu="$NUSERS" 'BEGIN { for (k = 1; k <= 100; k++
         1 + (k * 7919) % np, 1 + (k * 104729) % nu, k }')
 VALUES100=$(awk -v np="$NPOSTS" -v nu="$NUSERS" 'BEGIN { for (k = 1; k <= 100; k++)
     printf "%s(%d, %d, '\''bench comment %d'\'')", (k > 1 ? ", " : ""), 1 + (k * 7919) % np, 1 + (k * 104729) % nu, k }')
+# upsert: 100 comments, the odd ones existing (ids spread over the table),
+# the even ones new (ids far above any the table gets during the run)
+UPSERT100=$(awk -v np="$NPOSTS" -v nu="$NUSERS" -v nc="$NCOMMENTS" 'BEGIN { for (k = 1; k <= 100; k++)
+    printf "%s{\"id\": %d, \"postId\": %d, \"authorId\": %d, \"body\": \"upserted %d\"}", (k > 1 ? ", " : ""),
+        (k % 2 ? 1 + (k * 7919) % nc : 2000000000 + k), 1 + (k * 7919) % np, 1 + (k * 104729) % nu, k }')
+UPSERTVALUES100=$(awk -v np="$NPOSTS" -v nu="$NUSERS" -v nc="$NCOMMENTS" 'BEGIN { for (k = 1; k <= 100; k++)
+    printf "%s(%d::bigint, %d, %d, '\''upserted %d'\'', %d)", (k > 1 ? ", " : ""),
+        (k % 2 ? 1 + (k * 7919) % nc : 2000000000 + k), 1 + (k * 7919) % np, 1 + (k * 104729) % nu, k, k }')
 
 expand() {  # expand <op file> -> text with sizes and lists substituted
     sed -e "s/\bNUSERS\b/$NUSERS/g" -e "s/\bNPOSTS\b/$NPOSTS/g" \
         -e "s/\bNCOMMENTS\b/$NCOMMENTS/g" -e "s/\bNTAGS\b/$NTAGS/g" \
         -e "s/@@IDS500@@/$IDS500/g" -e "s/@@ROWS100@@/$ROWS100/g" \
-        -e "s/@@VALUES100@@/$VALUES100/g" "$1"
+        -e "s/@@VALUES100@@/$VALUES100/g" -e "s/@@UPSERT100@@/$UPSERT100/g" \
+        -e "s/@@UPSERTVALUES100@@/$UPSERTVALUES100/g" "$1"
 }
 
 # ---------------------------------------------------------------------------

@@ -189,3 +189,10 @@ REVOKE EXECUTE ON FUNCTION ignis._catalog_changed() FROM PUBLIC;
 CREATE FUNCTION ignis.aggregate(model text, spec jsonb DEFAULT '{}', options jsonb DEFAULT '{}')
   RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE
   AS 'MODULE_PATHNAME', 'ignis_aggregate';
+
+-- ---------------------------------------------------------------------------
+-- Upsert: insert, or update the row a unique constraint finds
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION ignis.upsert(model text, data jsonb, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_upsert';

@@ -374,6 +374,13 @@ INSERT INTO public.sec_calls (fn, call, state) VALUES
 ('restore_by_id(uuid)', $$SELECT ignis.restore_by_id('Token', '00000000-0000-0000-0000-000000000003'::pg_catalog.uuid)$$, 'public.sec_tokens'),
 ('restore_all', $$SELECT ignis.restore_all('Post', '{"views": {"gte": 0}}')$$, 'public.posts'),
 ('restore_by', $$SELECT ignis.restore_by('Token', '{"label": {"startsWith": "go"}}')$$, 'public.sec_tokens'),
+('update_by_id(bigint)', $$SELECT ignis.update_by_id('Post', 1, '{"views": {"increment": 2}, "tags": {"append": ["z"]}, "categoryId": {"multiply": 1}}')$$, 'public.posts'),
+('update_all', $$SELECT ignis.update_all('Token', '{"scores": {"remove": [1, 3]}}', '{"label": {"neq": "x"}}')$$, 'public.sec_tokens'),
+('upsert', $$SELECT ignis.upsert('Post', '[{"id": 1, "title": "One", "tags": ["a"]}, {"id": 60, "title": "Sixty", "tags": []}]', '{"where": {"views": {"gt": 0}}}')$$, 'public.posts'),
+('upsert', $$SELECT ignis.upsert('Token', '{"id": "00000000-0000-0000-0000-000000000002", "label": "two", "mood": "sad", "doc": {"a": 1}, "scores": [4]}', '{"update": ["mood", "doc"]}')$$, 'public.sec_tokens'),
+('upsert', $$SELECT ignis.upsert('Category', '[{"id": 1, "name": "n1"}, {"id": 12, "name": "n12"}]', '{"update": []}')$$, 'public.categories'),
+('create', $$SELECT ignis.create('User', '{"id": 40, "email": "n@example.com", "createdAt": "2024-01-01T00:00:00Z", "posts": [{"id": 70, "title": "N", "postTags": [{"id": 80, "tagId": 1}]}, {"id": 71, "title": "M", "metadata": {"a": 1}}], "profile": {"id": 40}}')$$, 'public.post_tags'),
+('create_all', $$SELECT ignis.create_all('Post', '[{"id": 72, "title": "P", "author": {"id": 41, "email": "p@example.com", "createdAt": "2024-01-01T00:00:00Z"}}]')$$, 'public.users'),
 -- catalog functions
 ('register_model', $$SELECT ignis.register_model('Probe', 'public.sec_tokens', '{"naming": "camelCase", "hiddenProperties": ["doc"], "defaultFilter": {"where": {"mood": "happy"}}}')$$, 'ignis.models'),
 ('register_relation', $$SELECT ignis.register_relation('Token', 'author', 'one', 'User', '{"fields": ["scores"], "references": ["id"]}')$$, 'ignis.relations'),

@@ -500,7 +500,8 @@ typedef enum IgnisOp
 	OP_DELETE_BY_ID,
 	OP_DELETE_ALL,
 	OP_RESTORE_BY_ID,
-	OP_RESTORE_ALL
+	OP_RESTORE_ALL,
+	OP_UPSERT
 } IgnisOp;
 
 typedef struct IgnisOptions
