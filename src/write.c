@@ -1945,14 +1945,12 @@ check_not_given(IgnisModel *model, JNode *obj, char **names, int n, const char *
 	for (k = 0; k < n; k++)
 		if (obj->type == JN_OBJECT && jnode_get(obj, names[k]) != NULL)
 		{
-			int			old = errpath_push_key(path, names[k]);
-
+			(void) errpath_push_key(path, names[k]);
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("ignis: %s is filled in by relation \"%s\" and must not be given, at %s",
 							names[k], relname, path->data),
 					 errhint("Leave the key out: the related row's key is used.")));
-			errpath_pop(path, old);
 		}
 }
 
