@@ -122,12 +122,19 @@ TARGETS=("${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}")
 SETUP_ARGS=()
 [ "${IGNIS_NODE:-1}" != 0 ] && SETUP_ARGS+=(--node)
 PG18=0
+# the PostgreSQL 18 source beside the clone (any one of the places is enough)
+pg18_source_present() {
+    local f
+    for f in "$ROOT"/../shared/vendor/postgresql-18.*.tar.gz \
+             "$ROOT"/../../shared/vendor/postgresql-18.*.tar.gz; do
+        [ -f "$f" ] && return 0
+    done
+    return 1
+}
 case "${IGNIS_PG18:-auto}" in
     0) ;;
     1) PG18=1 ;;
-    *) if [ -z "${PG_CONFIG:-}" ] && { [ -n "${IGNIS_PG18_TARBALL:-}" ] ||
-           ls "$ROOT"/../shared/vendor/postgresql-18.*.tar.gz "$ROOT"/../../shared/vendor/postgresql-18.*.tar.gz \
-              >/dev/null 2>&1; }; then
+    *) if [ -z "${PG_CONFIG:-}" ] && { [ -n "${IGNIS_PG18_TARBALL:-}" ] || pg18_source_present; }; then
            PG18=1
        fi ;;
 esac
