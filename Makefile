@@ -16,13 +16,15 @@ PG_CFLAGS   = -Wall -Wextra -Wno-unused-parameter -Werror -Wmissing-prototypes
 REGRESS = fixture catalog find_where find_lists find_patterns find_logic \
           find_arrays find_json find_fields_order find_range read_functions \
           default_filter include batched results page_sizes search discover errors build_query guards limits \
-          plan_cache security create update json_path_update delete soft_delete write_errors transactions \
+          plan_cache security relation_counts relation_order aggregate keyset \
+          create update json_path_update update_operators upsert nested_create delete soft_delete \
+          write_errors transactions \
           locking scope_filter
 REGRESS_OPTS = --load-extension=plpgsql --encoding=UTF8 --no-locale
 
 # isolation specs: specs/<name>.spec against expected/<name>.out, run by
 # pg_isolation_regress in their own database (isolation_regression)
-ISOLATION = concurrent_writes ddl_invalidation lock_queue
+ISOLATION = concurrent_writes ddl_invalidation lock_queue concurrent_increments concurrent_upserts
 ISOLATION_OPTS = --load-extension=ignis
 
 PG_CONFIG ?= $(shell command -v pg_config 2>/dev/null || echo /usr/lib/postgresql/15/bin/pg_config)
@@ -58,6 +60,13 @@ test:
 	bash scripts/test.sh
 
 # benchmark against hand-written SQL on a throwaway cluster (bench/README.md)
-.PHONY: bench
+.PHONY: bench bench-smoke bench-vs-ignis bench-vs-ignis-smoke
 bench:
 	bash bench/run.sh
+bench-smoke:
+	bash bench/run.sh --smoke
+# ignis against Ignis 0.0.7 on Node, same cluster and dataset (bench/README.md)
+bench-vs-ignis:
+	bash bench/run.sh --vs-ignis
+bench-vs-ignis-smoke:
+	bash bench/run.sh --vs-ignis --smoke

@@ -2,20 +2,28 @@
 # bench/run.sh - ignis calls against the hand-written SQL that returns the
 # identical jsonb, side by side, on a throwaway PostgreSQL 15 cluster.
 #
-#   bash bench/run.sh            full run (default scale: about 10 minutes)
+#   bash bench/run.sh            full run (default scale: under 15 minutes)
 #   bash bench/run.sh --smoke    tiny scale, a few transactions per side:
 #                                a correctness check that takes seconds
+#   bash bench/run.sh --vs-ignis [--smoke]
+#                                the same cluster and dataset, then ignis against
+#                                Ignis 0.0.7 on Node (bench/vs-ignis/, VS_* knobs)
 #
 # Knobs (environment):
 #   BENCH_SCALE         dataset scale; 1 = 100k users, 500k posts, 1M comments (default 1; smoke 0.01)
 #   BENCH_SECONDS       seconds per pgbench round (default 2; smoke 1)
 #   BENCH_TRANSACTIONS  transactions per client per round instead of seconds (smoke: 20)
-#   BENCH_ROUNDS        alternating rounds per side; the median is reported (default 5; smoke 1)
+#   BENCH_ROUNDS        alternating rounds per side; the median is reported (default 3; smoke 1)
 #   BENCH_CLIENTS       client counts (default "1 8"; smoke "1")
 #   BENCH_CHECKS        parameter samples checked for equality per op (default 10)
 #   BENCH_MEM_CALLS     find calls of the memory test (default 1000000; smoke 2000)
 #   BENCH_OPS           only ops whose file name matches this extended regex
-#   BENCH_SECTIONS      extra sections to run (default "cache skew memory")
+#   BENCH_SECTIONS      extra sections to run (default "sweep cache skew memory")
+#   BENCH_SWEEP_ROWS    result sizes of the sweep in rows (default "3 20 100 1000 10000",
+#                       plus the sizes of ~15 KB and ~150 KB results; smoke "20 100 1000")
+#   BENCH_SWEEP_CLIENTS client counts of the sweep (default "1")
+#   BENCH_SWEEP_SECONDS seconds per pgbench round of the sweep (default 1)
+#   PG_CONFIG / PGBIN   the PostgreSQL to build against and run (default: the system's 15)
 #   BENCH_RESULTS       results directory (default bench/results; smoke bench/results/smoke)
 #   BENCH_KEEP=1        keep the cluster directory (logs, data) after the run
 #   BENCH_NO_BUILD=1    skip `make && make install`
@@ -27,14 +35,21 @@ set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
-# Debian's PostgreSQL 15 unless PG_CONFIG names another installation
+# The PostgreSQL to build against and run: the one of $PG_CONFIG, else of
+# $PGBIN, else Debian's PostgreSQL 15 (so a private copy can be used without
+# touching the system install).
+if [ -z "${PG_CONFIG:-}" ] && [ -n "${PGBIN:-}" ]; then
+    PG_CONFIG=$PGBIN/pg_config
+fi
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 
 SMOKE=0
+VS_IGNIS=0
 for arg in "$@"; do
     case "$arg" in
         --smoke) SMOKE=1 ;;
-        -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --vs-ignis) VS_IGNIS=1 ;;
+        -h|--help) sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -54,14 +69,16 @@ else
     # skewed classes); longer rounds weigh that as a long-lived backend does
     SECS=${BENCH_SECONDS:-2}
     TXNS=${BENCH_TRANSACTIONS:-}
-    ROUNDS=${BENCH_ROUNDS:-5}
+    ROUNDS=${BENCH_ROUNDS:-3}
     CLIENTS=${BENCH_CLIENTS:-1 8}
     MEM_CALLS=${BENCH_MEM_CALLS:-1000000}
     RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results}
 fi
 CHECKS=${BENCH_CHECKS:-10}
 OPS_FILTER=${BENCH_OPS:-.}
-SECTIONS=${BENCH_SECTIONS:-cache skew memory}
+SECTIONS=${BENCH_SECTIONS:-sweep cache skew memory}
+SWEEP_CLIENTS=${BENCH_SWEEP_CLIENTS:-1}
+SWEEP_SECS=${BENCH_SWEEP_SECONDS:-1}
 NPROC=$(nproc 2>/dev/null || echo 2)
 
 # Targets (issue "Benchmark suite and performance")
@@ -70,8 +87,14 @@ WRITE_TARGET=0.90
 HIT_TARGET=99
 CACHE_GAIN_TARGET=10
 MEM_TARGET_MB=5
+# Targets of the result's cost: against plain SQL rows, the
+# 20-row page of the sweep; the incremental cost per row of every sweep
+# step within FLAT_TARGET x of the 100 -> 1,000-row step.
+ROWS20_TARGET=0.5
+ROWS20_STRETCH=0.7
+FLAT_TARGET=1.5
 
-log() { printf '\n=== %s\n' "$*"; }
+log() { printf '\n=== %s   [%dm%02ds]\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)); }
 note() { printf '    %s\n' "$*"; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 SECONDS=0
@@ -92,8 +115,8 @@ PGBENCH=$PGBIN/pgbench
 # ---------------------------------------------------------------------------
 if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
     log "build and install the extension"
-    make -C "$ROOT" -j2 --no-print-directory >/dev/null || die "make failed"
-    "${SUDO[@]}" make -C "$ROOT" --no-print-directory install >/dev/null || die "make install failed"
+    make -C "$ROOT" -j2 --no-print-directory PG_CONFIG="$PG_CONFIG" >/dev/null || die "make failed"
+    "${SUDO[@]}" make -C "$ROOT" --no-print-directory PG_CONFIG="$PG_CONFIG" install >/dev/null || die "make install failed"
 fi
 
 # ---------------------------------------------------------------------------
@@ -178,6 +201,14 @@ LOAD_SECS=$((SECONDS - t0))
 DB_SIZE=$("$PGBIN/psql" -X -At -c "SELECT pg_size_pretty(pg_database_size(current_database()))")
 note "loaded in ${LOAD_SECS}s ($DB_SIZE)"
 
+if [ "$VS_IGNIS" = 1 ]; then
+    log "ignis vs Ignis 0.0.7 on Node (bench/vs-ignis)"
+    VS_SMOKE=$SMOKE VS_RESULTS=$RESULTS bash "$BENCH_DIR/vs-ignis/run.sh"
+    rc=$?
+    echo "bench: finished in $((SECONDS / 60))m$((SECONDS % 60))s"
+    exit $rc
+fi
+
 # Expansions used by op files: sizes and fixed lists.
 IDS500=$(awk -v n="$NPOSTS" 'BEGIN { for (k = 1; k <= 500; k++) printf "%s%d", (k > 1 ? ", " : ""), 1 + (k * 7919) % n }')
 ROWS100=$(awk -v np="$NPOSTS" -v nu="$NUSERS" 'BEGIN { for (k = 1; k <= 100; k++)
@@ -185,12 +216,21 @@ ROWS100=$(awk -v np="$NPOSTS" -v nu="$NUSERS" 'BEGIN { for (k = 1; k <= 100; k++
         1 + (k * 7919) % np, 1 + (k * 104729) % nu, k }')
 VALUES100=$(awk -v np="$NPOSTS" -v nu="$NUSERS" 'BEGIN { for (k = 1; k <= 100; k++)
     printf "%s(%d, %d, '\''bench comment %d'\'')", (k > 1 ? ", " : ""), 1 + (k * 7919) % np, 1 + (k * 104729) % nu, k }')
+# upsert: 100 comments, the odd ones existing (ids spread over the table),
+# the even ones new (ids far above any the table gets during the run)
+UPSERT100=$(awk -v np="$NPOSTS" -v nu="$NUSERS" -v nc="$NCOMMENTS" 'BEGIN { for (k = 1; k <= 100; k++)
+    printf "%s{\"id\": %d, \"postId\": %d, \"authorId\": %d, \"body\": \"upserted %d\"}", (k > 1 ? ", " : ""),
+        (k % 2 ? 1 + (k * 7919) % nc : 2000000000 + k), 1 + (k * 7919) % np, 1 + (k * 104729) % nu, k }')
+UPSERTVALUES100=$(awk -v np="$NPOSTS" -v nu="$NUSERS" -v nc="$NCOMMENTS" 'BEGIN { for (k = 1; k <= 100; k++)
+    printf "%s(%d::bigint, %d, %d, '\''upserted %d'\'', %d)", (k > 1 ? ", " : ""),
+        (k % 2 ? 1 + (k * 7919) % nc : 2000000000 + k), 1 + (k * 7919) % np, 1 + (k * 104729) % nu, k, k }')
 
 expand() {  # expand <op file> -> text with sizes and lists substituted
     sed -e "s/\bNUSERS\b/$NUSERS/g" -e "s/\bNPOSTS\b/$NPOSTS/g" \
         -e "s/\bNCOMMENTS\b/$NCOMMENTS/g" -e "s/\bNTAGS\b/$NTAGS/g" \
         -e "s/@@IDS500@@/$IDS500/g" -e "s/@@ROWS100@@/$ROWS100/g" \
-        -e "s/@@VALUES100@@/$VALUES100/g" "$1"
+        -e "s/@@VALUES100@@/$VALUES100/g" -e "s/@@UPSERT100@@/$UPSERT100/g" \
+        -e "s/@@UPSERTVALUES100@@/$UPSERTVALUES100/g" "$1"
 }
 
 # ---------------------------------------------------------------------------
@@ -199,10 +239,11 @@ expand() {  # expand <op file> -> text with sizes and lists substituted
 header() {  # header <expanded file> <key>  -> values of "-- key: value" lines
     sed -n "s/^-- $2: //p" "$1"
 }
-section() {  # section <expanded file> ignis|hand -> the SQL of that section
-    awk -v want="$2" '/^-- @ignis/ { s = "ignis"; next } /^-- @hand/ { s = "hand"; next }
+section() {  # section <expanded file> ignis|hand|json|rows -> the SQL of that section
+    awk -v want="$2" '/^-- @[a-z]+/ { s = substr($2, 2); next }
                       s == want && !/^[[:space:]]*--/ { print }' "$1"
 }
+has_section() { grep -q "^-- @$2\b" "$1"; }  # has_section <expanded file> <side>
 strip_semicolon() {  # the SQL without its final semicolon (for \gset)
     sed -e ':a' -e '$!{N;ba' -e '}' -e 's/;[[:space:]]*$//'
 }
@@ -244,12 +285,15 @@ make_script() {  # make_script <expanded op> <side> <out file>
 
 # psql script checking that both sides return the same jsonb for CHECKS
 # deterministic parameter samples (each sample in a rolled-back transaction,
-# each side in its own savepoint).
+# each side in its own savepoint).  The json-text side, when the op has one,
+# must equal the hand-written jsonb too; the plain-rows side must run.
 make_check() {  # make_check <expanded op> <out file>
-    local f=$1 out=$2 k name lo hi val reset ignis hand
+    local f=$1 out=$2 k name lo hi val reset ignis hand json rows
     reset=$(header "$f" reset)
     ignis=$(section "$f" ignis | strip_semicolon)
     hand=$(section "$f" hand | strip_semicolon)
+    json=$(section "$f" json | strip_semicolon)
+    rows=$(section "$f" rows)
     : >"$out"
     for k in $(seq 1 "$CHECKS"); do
         while read -r name lo hi; do
@@ -274,9 +318,15 @@ ROLLBACK TO SAVEPOINT bench_check;
 ${reset:+$reset;}
 $hand
 \\gset bench_hand_
+${json:+$json
+\\gset bench_json_}
+${rows:+\\o /dev/null
+$rows
+\\o}
 ROLLBACK;
 SELECT coalesce(NULLIF(:'bench_ignis_result', '__unset__')::jsonb
-                = NULLIF(:'bench_hand_result', '__unset__')::jsonb, false) AS bench_eq \\gset
+                = NULLIF(:'bench_hand_result', '__unset__')::jsonb, false)
+       ${json:+AND coalesce(:'bench_json_result'::jsonb = NULLIF(:'bench_hand_result', '__unset__')::jsonb, false)} AS bench_eq \\gset
 \\if :bench_eq
 \\echo MATCH $k
 \\else
@@ -333,31 +383,63 @@ run_op() {
     fi
     printf '%s\t%s\t%s\tok\t\n' "$op" "$kind" "$title" >>"$STATUS_TSV"
 
-    make_script "$f" ignis "$WORK/pgb.$op.ignis.sql"
-    make_script "$f" hand "$WORK/pgb.$op.hand.sql"
-    # warm-up: caches, plan caches, buffers
-    SECS=1 TXNS=${TXNS:+5} run_pgbench "$op.warm.ignis" 1 "$WORK/pgb.$op.ignis.sql" >/dev/null
-    SECS=1 TXNS=${TXNS:+5} run_pgbench "$op.warm.hand" 1 "$WORK/pgb.$op.hand.sql" >/dev/null
+    # sides: ignis and the hand-written jsonb, plus (read ops) the same
+    # result as json text and the plain rows an ORM would fetch
+    local sides=(ignis hand) side
+    for side in json rows; do has_section "$f" $side && sides+=($side); done
+    for side in "${sides[@]}"; do
+        make_script "$f" $side "$WORK/pgb.$op.$side.sql"
+        # warm-up: caches, plan caches, buffers
+        SECS=1 TXNS=${TXNS:+5} run_pgbench "$op.warm.$side" 1 "$WORK/pgb.$op.$side.sql" >/dev/null
+    done
 
-    local c r side ti th a b mi mh rt
+    local c
     for c in $CLIENTS; do
-        ti=(); th=()
-        for r in $(seq 1 "$ROUNDS"); do
-            # alternate which side goes first
-            if [ $((r % 2)) -eq 1 ]; then a=ignis; b=hand; else a=hand; b=ignis; fi
-            for side in $a $b; do
-                if [ $side = ignis ]; then
-                    ti+=("$(run_pgbench "$op.c$c.r$r.ignis" "$c" "$WORK/pgb.$op.ignis.sql")")
-                else
-                    th+=("$(run_pgbench "$op.c$c.r$r.hand" "$c" "$WORK/pgb.$op.hand.sql")")
-                fi
-            done
-        done
-        mi=$(median "${ti[@]}"); mh=$(median "${th[@]}"); rt=$(ratio "$mi" "$mh")
+        time_sides "$op" "$c" "${sides[@]}"
         printf '    %2s clients: ignis %8s tps   %-6s %8s tps   ratio %s   (rounds: ignis %s | hand %s)\n' \
-            "$c" "$(fmt_tps "$mi")" "$([ "$kind" = strategy ] && echo exact || echo hand)" "$(fmt_tps "$mh")" \
-            "$rt" "${ti[*]}" "${th[*]}"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$op" "$kind" "$title" "$c" "$mi" "$mh" "$rt" >>"$RESULTS_TSV"
+            "$c" "$(fmt_tps "${MED[ignis]}")" "$([ "$kind" = strategy ] && echo exact || echo hand)" "$(fmt_tps "${MED[hand]}")" \
+            "$(ratio "${MED[ignis]}" "${MED[hand]}")" "${ROUNDS_OF[ignis]}" "${ROUNDS_OF[hand]}"
+        if [ ${#sides[@]} -gt 2 ]; then
+            printf '                json text %8s tps   ratio %s   plain rows %8s tps   ratio %s   (rounds: json %s | rows %s)\n' \
+                "$(fmt_tps "${MED[json]:-NaN}")" "$(ratio "${MED[ignis]}" "${MED[json]:-NaN}")" \
+                "$(fmt_tps "${MED[rows]:-NaN}")" "$(ratio "${MED[ignis]}" "${MED[rows]:-NaN}")" \
+                "${ROUNDS_OF[json]:-}" "${ROUNDS_OF[rows]:-}"
+        fi
+        # op kind title clients ignis hand ratio json-tps rows-tps ignis/json ignis/rows
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$op" "$kind" "$title" "$c" \
+            "${MED[ignis]}" "${MED[hand]}" "$(ratio "${MED[ignis]}" "${MED[hand]}")" \
+            "${MED[json]:-NaN}" "${MED[rows]:-NaN}" \
+            "$(ratio "${MED[ignis]}" "${MED[json]:-NaN}")" "$(ratio "${MED[ignis]}" "${MED[rows]:-NaN}")" >>"$RESULTS_TSV"
+    done
+}
+
+# time_sides <label> <clients> <side>... : ROUNDS rounds of every side's
+# pgbench script ($WORK/pgb.<label>.<side>.sql), the order rotating from
+# round to round (and reversed in even rounds) so that drift of the machine
+# cancels; sets MED[side] (median TPS) and ROUNDS_OF[side] (every round).
+declare -A MED ROUNDS_OF
+time_sides() {
+    local label=$1 c=$2; shift 2
+    local sides=("$@") n=$# r k side order t
+    declare -A all=()
+    for r in $(seq 1 "$ROUNDS"); do
+        order=()
+        for k in $(seq 0 $((n - 1))); do order+=("${sides[$(( (k + (r - 1) / 2) % n ))]}"); done
+        if [ $((r % 2)) -eq 0 ]; then
+            local rev=() i
+            for ((i = n - 1; i >= 0; i--)); do rev+=("${order[$i]}"); done
+            order=("${rev[@]}")
+        fi
+        for side in "${order[@]}"; do
+            t=$(run_pgbench "$label.c$c.r$r.$side" "$c" "$WORK/pgb.$label.$side.sql")
+            all[$side]="${all[$side]:+${all[$side]} }$t"
+        done
+    done
+    MED=(); ROUNDS_OF=()
+    for side in "${sides[@]}"; do
+        # shellcheck disable=SC2086
+        MED[$side]=$(median ${all[$side]})
+        ROUNDS_OF[$side]=${all[$side]}
     done
 }
 
@@ -370,10 +452,52 @@ for file in "$BENCH_DIR"/ops/*.sql; do
 done
 kind_of() { sed -n 's/^-- kind: //p' "$1"; }
 
-log "read ops ($ROUNDS alternating round(s) of ${TXNS:+$TXNS transactions}${TXNS:-${SECS}s} per side, clients: $CLIENTS)"
+log "read ops ($ROUNDS alternating round(s) of $([ -n "$TXNS" ] && echo "$TXNS transactions" || echo "${SECS}s") per side, clients: $CLIENTS)"
 for file in "${OP_FILES[@]}"; do
     case $(kind_of "$file") in read|strategy) run_op "$file" ;; esac
 done
+
+# ---------------------------------------------------------------------------
+# 5b. Result-size sweep: flat pages of posts (all columns) from 3 rows to
+#     10,000, ignis against the hand-written jsonb, json text and plain rows
+# ---------------------------------------------------------------------------
+SWEEP_SIZES=(); declare -A SWEEP_BYTES
+if [[ " $SECTIONS " == *" sweep "* ]]; then
+    log "result-size sweep (flat pages of posts, all columns; clients: $SWEEP_CLIENTS)"
+    sweep_json() { echo "{\"where\": {\"id\": {\"gte\": $1}}, \"order\": [\"id ASC\"], \"limit\": $2}"; }
+    # bytes per row of this page, to add the sizes giving ~15 KB and ~150 KB
+    avg=$("$PGBIN/psql" -X -At -c "SELECT octet_length(ignis.find('Post', '$(sweep_json 1 100)')::text) / 100.0")
+    if [ -n "${BENCH_SWEEP_ROWS:-}" ]; then sizes=$BENCH_SWEEP_ROWS
+    elif [ "$SMOKE" = 1 ]; then sizes="20 100 1000"
+    else sizes="3 20 100 1000 10000"; fi
+    if [ -z "${BENCH_SWEEP_ROWS:-}" ] && [ "$SMOKE" != 1 ] && [ -n "$avg" ]; then
+        sizes="$sizes $(awk -v a="$avg" 'BEGIN { printf "%d %d", 15000 / a + 0.5, 150000 / a + 0.5 }')"
+    fi
+    mkdir -p "$WORK/sweep"
+    for n in $(printf '%s\n' $sizes | sort -n -u); do
+        # pages start at a random id with room for n live rows (2% are soft-deleted)
+        hi=$(( NPOSTS - n - n / 10 - 50 ))
+        [ "$hi" -ge 1 ] || { note "sweep: $n rows skipped (only $NPOSTS posts)"; continue; }
+        SWEEP_SIZES+=("$n")
+        cols='p.id, p.author_id AS "authorId", p.category_id AS "categoryId", p.title, p.body, p.status, p.views, p.tags, p.metadata, p.created_at AS "createdAt", p.deleted_at AS "deletedAt"'
+        page="FROM public.posts p WHERE p.id >= :s AND p.deleted_at IS NULL ORDER BY p.id LIMIT $n"
+        cat >"$WORK/sweep/sweep_$n.sql" <<EOF
+-- title: flat page of $n posts, all columns
+-- kind: sweep
+-- var: s 1 $hi
+-- @ignis
+SELECT ignis.find('Post', ('{"where": {"id": {"gte": ' || :s || '}}, "order": ["id ASC"], "limit": $n}')::jsonb) AS result;
+-- @hand
+SELECT COALESCE(json_agg(r), '[]')::jsonb AS result FROM (SELECT $cols $page) r;
+-- @json
+SELECT COALESCE(json_agg(r), '[]') AS result FROM (SELECT $cols $page) r;
+-- @rows
+SELECT p.id, p.author_id, p.category_id, p.title, p.body, p.status, p.views, p.tags, p.metadata, p.created_at, p.deleted_at $page;
+EOF
+        SWEEP_BYTES[$n]=$("$PGBIN/psql" -X -At -c "SELECT octet_length(ignis.find('Post', '$(sweep_json 1 "$n")')::text)")
+        SECS=$SWEEP_SECS TXNS=${TXNS:+5} CLIENTS=$SWEEP_CLIENTS CHECKS=$((CHECKS < 3 ? CHECKS : 3)) run_op "$WORK/sweep/sweep_$n.sql"
+    done
+fi
 
 # ---------------------------------------------------------------------------
 # 6. Plan cache: hit rate in steady state, cached vs uncached
@@ -558,6 +682,13 @@ done
 mkdir -p "$RESULTS"
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 MD=$RESULTS/results.md
+# rows bytes clients ignis-tps hand-tps json-tps rows-tps, by size
+SWEEP_TSV=$WORK/sweep.tsv
+: >"$SWEEP_TSV"
+for n in "${SWEEP_SIZES[@]}"; do
+    awk -F'\t' -v op="sweep_$n" -v n="$n" -v b="${SWEEP_BYTES[$n]:-0}" \
+        '$1 == op { printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", n, b, $4, $5, $6, $8, $9 }' "$RESULTS_TSV" >>"$SWEEP_TSV"
+done
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 
 verdict_ratio() {  # verdict_ratio <kind> <target> -> "MET|MISSED|NO DATA<TAB>detail"
@@ -574,15 +705,15 @@ skipped_of() {  # skipped_of <kind> -> names of skipped ops of that kind
     echo "# ignis benchmark results"
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD -- src sql 2>/dev/null || echo ' (uncommitted changes in src/ or sql/)'),"
-    echo "PostgreSQL $("$PGBIN/psql" -X -At -c 'SHOW server_version'), $NPROC CPUs ($CPU)."
+    echo "PostgreSQL $("$PGBIN/psql" -X -At -c 'SHOW server_version'), $NPROC CPUs ($CPU), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
     echo "Scale $SCALE: $NUSERS users, $NPOSTS posts, $NCOMMENTS comments ($DB_SIZE, loaded in ${LOAD_SECS}s)."
-    echo "pgbench -M prepared, ${TXNS:+$TXNS transactions}${TXNS:-${SECS}s} per round, median of $ROUNDS alternating round(s) per side."
+    echo "pgbench -M prepared, $([ -n "$TXNS" ] && echo "$TXNS transactions" || echo "${SECS}s") per round, median of $ROUNDS alternating round(s) per side."
     echo
     echo "## ignis vs hand-written SQL (identical jsonb)"
     echo
     echo "| op | kind | clients | ignis tps | hand-written tps | ratio | target |"
     echo "|----|------|--------:|----------:|-----------------:|------:|-------:|"
-    awk -F'\t' -v rt="$READ_TARGET" -v wt="$WRITE_TARGET" '{
+    awk -F'\t' -v rt="$READ_TARGET" -v wt="$WRITE_TARGET" '$2 != "sweep" {
         t = ($2 == "read") ? rt : ($2 == "write") ? wt : 100
         mark = ($7 == "NaN" || $7 + 0 < t) ? " **(missed)**" : ""
         printf "| %s | %s | %s | %.0f | %.0f | %s%s | >= %s |\n", $1, $2, $4, $5, $6, $7, mark, t }' "$RESULTS_TSV"
@@ -591,6 +722,45 @@ skipped_of() {  # skipped_of <kind> -> names of skipped ops of that kind
         echo "Not timed:"
         echo
         awk -F'\t' '$4 != "ok" { printf "- %s (%s): %s %s\n", $1, $3, $4, $5 }' "$STATUS_TSV"
+    fi
+    if awk -F'\t' '$2 == "read" && $8 != "NaN"' "$RESULTS_TSV" | grep -q .; then
+        echo
+        echo "## ignis vs the limits: hand-written jsonb, json text, plain rows"
+        echo
+        echo "The same read ops, each also as the json_agg text (json, not jsonb) and as the plain SELECT an ORM"
+        echo "sends (the same rows, no JSON; for find_range the page and the count as two statements; for"
+        echo "find_include one row per user, post and comment).  All four sides alternate in the same rounds."
+        echo
+        echo "| op | clients | ignis tps | hand jsonb tps | json text tps | plain rows tps | ÷ hand jsonb | ÷ json text | ÷ plain rows |"
+        echo "|----|--------:|----------:|---------------:|--------------:|---------------:|-------------:|------------:|-------------:|"
+        awk -F'\t' '$2 == "read" { printf "| %s | %s | %.0f | %.0f | %.0f | %.0f | %s | %s | %s |\n", $1, $4, $5, $6, $8, $9, $7, $10, $11 }' "$RESULTS_TSV"
+    fi
+    if [ -s "$SWEEP_TSV" ]; then
+        echo
+        echo "## Result-size sweep: flat pages of posts, all columns"
+        echo
+        echo "\`ignis.find('Post', {where: {id: {gte: s}}, order: [\"id ASC\"], limit: n})\` against the same page as"
+        echo "hand-written jsonb, json text and plain rows.  Latency per call is clients / tps; \"per row\" divides it"
+        echo "by n; \"incremental\" is the latency added per row since the previous size, in which the fixed cost"
+        echo "of a call cancels: a flat result cost keeps it constant."
+        echo
+        echo "| rows | result | clients | ignis µs/call | hand jsonb | json text | plain rows | ignis µs/row | plain rows µs/row | ignis incremental µs/row | plain rows incremental µs/row | ÷ hand jsonb | ÷ json text | ÷ plain rows |"
+        echo "|-----:|-------:|--------:|--------------:|-----------:|----------:|-----------:|-------------:|------------------:|-------------------------:|------------------------------:|-------------:|------------:|-------------:|"
+        awk -F'\t' '
+            function us(c, t) { return (t == "NaN" || t + 0 == 0) ? "NaN" : c * 1e6 / t }
+            function f(x, d) { return (x == "NaN") ? "n/a" : sprintf("%." d "f", x) }
+            { li = us($3, $4); lh = us($3, $5); lj = us($3, $6); lr = us($3, $7)
+              inc_i = inc_r = "NaN"
+              if (($3 in pn) && li != "NaN" && pli[$3] != "NaN") inc_i = (li - pli[$3]) / ($1 - pn[$3])
+              if (($3 in pn) && lr != "NaN" && plr[$3] != "NaN") inc_r = (lr - plr[$3]) / ($1 - pn[$3])
+              kb = ($2 >= 1024) ? sprintf("%.1f KB", $2 / 1024) : $2 " B"
+              printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, kb, $3,
+                     f(li, 0), f(lh, 0), f(lj, 0), f(lr, 0), f(li == "NaN" ? "NaN" : li / $1, 2), f(lr == "NaN" ? "NaN" : lr / $1, 2),
+                     f(inc_i, 2), f(inc_r, 2),
+                     (li == "NaN" || lh == "NaN") ? "n/a" : sprintf("%.3f", lh / li),
+                     (li == "NaN" || lj == "NaN") ? "n/a" : sprintf("%.3f", lj / li),
+                     (li == "NaN" || lr == "NaN") ? "n/a" : sprintf("%.3f", lr / li)
+              pn[$3] = $1; pli[$3] = li; plr[$3] = lr }' "$SWEEP_TSV"
     fi
     echo
     echo "## Plan cache"
@@ -649,12 +819,30 @@ cat "$MD" | sed -n '/^## ignis vs/,/^## Plan cache/p' | sed '$d'
 echo "written: $MD, $RESULTS/chart.png (copy: results-$STAMP.md)"
 
 log "verdicts"
-v() { printf 'VERDICT %-52s %s\n' "$1" "$2"; }
+v() { printf 'VERDICT %-60s %s\n' "$1" "$2"; }
 IFS=$'\t' read -r st detail < <(verdict_ratio read "$READ_TARGET")
 v "read ops: ignis/hand-written >= $READ_TARGET (1 and 8 clients)" "$st${detail:+ ($detail)}$( s=$(skipped_of read); [ -n "$s" ] && echo "; not timed: $s")"
 IFS=$'\t' read -r st detail < <(verdict_ratio write "$WRITE_TARGET")
 s=$(skipped_of write)
 v "write ops: ignis/hand-written >= $WRITE_TARGET" "$st${detail:+ ($detail)}${s:+; not timed: $s}"
+if [ -s "$SWEEP_TSV" ]; then
+    for c in $SWEEP_CLIENTS; do
+        v "20-row page: ignis/plain rows >= $ROWS20_TARGET ($c client$([ "$c" = 1 ] || echo s))" "$(awk -F'\t' -v c="$c" -v t="$ROWS20_TARGET" -v st="$ROWS20_STRETCH" '
+            $1 == 20 && $3 == c { r = ($7 + 0 > 0 && $4 != "NaN") ? $4 / $7 : "NaN" }
+            END { if (r == "" || r == "NaN") print "NO DATA"
+                  else printf "%s (%.3f; stretch %s: %s)\n", (r >= t ? "MET" : "MISSED"), r, st, (r >= st ? "MET" : "MISSED") }' "$SWEEP_TSV")"
+        v "result cost per row flat, 20 to 10,000 rows ($c client$([ "$c" = 1 ] || echo s))" "$(awk -F'\t' -v c="$c" -v t="$FLAT_TARGET" '
+            $3 == c && ($1 == 20 || $1 == 100 || $1 == 1000 || $1 == 10000) && $4 != "NaN" && $4 + 0 > 0 {
+                n[++k] = $1; l[k] = c * 1e6 / $4 }
+            END {
+                for (i = 2; i <= k; i++) { inc[i] = (l[i] - l[i - 1]) / (n[i] - n[i - 1]); if (n[i - 1] == 100 && n[i] == 1000) ref = inc[i] }
+                if (k < 3 || ref == "" || ref <= 0) { print "NO DATA (needs the sizes 20, 100 and 1000)"; exit }
+                ok = 1; d = ""
+                for (i = 2; i <= k; i++) { q = inc[i] / ref; if (q > t) ok = 0
+                    d = d sprintf("%s%d->%d: %.2f us/row (%.2fx)", (d ? ", " : ""), n[i - 1], n[i], inc[i], q) }
+                printf "%s (incremental cost per row within %sx of the 100->1000 step: %s)\n", (ok ? "MET" : "MISSED"), t, d }' "$SWEEP_TSV")"
+    done
+fi
 v "plan cache hit rate >= ${HIT_TARGET}% (steady state)" "$(awk -v h="$HIT_STEADY" -v t="$HIT_TARGET" 'BEGIN { if (h == "NaN" || h == "") print "NO DATA"; else if (h + 0 >= t) printf "MET (%s%%)\n", h; else printf "MISSED (%s%%)\n", h }')"
 v "cached flat find >= ${CACHE_GAIN_TARGET}% faster than uncached" "$(awk -v g="$CACHE_GAIN" -v t="$CACHE_GAIN_TARGET" 'BEGIN { if (g == "NaN" || g == "") print "NO DATA"; else if (g + 0 >= t) printf "MET (+%s%%)\n", g; else printf "MISSED (%s%%)\n", g }')"
 v "memory growth < ${MEM_TARGET_MB} MB over $MEM_CALLS find calls" "$(awk -v a="$MEM_CTX" -v b="$MEM_RSS" -v t="$MEM_TARGET_MB" 'BEGIN { if (a == "NaN") print "NO DATA"; else { m = (a + 0 > b + 0) ? a : b; printf "%s (contexts %s MB, RssAnon %s MB)\n", (m < t ? "MET" : "MISSED"), a, b } }')"

@@ -21,6 +21,7 @@
 #   once:      setup      scripts/setup.sh --dry-run against fake roots: what a
 #                         machine with nothing, with only the server, and with
 #                         everything is missing
+#              static     scripts/static-analysis.sh: gcc -Wextra, cppcheck, scan-build
 #              package    META.json against the PGXN Meta Spec 1.0.0, versions
 #                         in step (ignis.control, META.json, install scripts,
 #                         CHANGELOG.md), the archive of make dist
@@ -33,13 +34,16 @@
 #              bench      bench/run.sh --smoke (every op against its hand-written SQL)
 #   first PostgreSQL only:
 #              node       examples/node: the TypeScript example and its tests
+#              vs-ignis   bench/run.sh --vs-ignis --smoke (Node 20: ignis' results
+#                         equal to Ignis 0.0.7's on Node, a few calls timed)
 #
 # Environment:
 #   PG_CONFIG        run on this PostgreSQL instead of Debian's 15 (and not on 18
 #                    unless IGNIS_PG18=1)
 #   IGNIS_PG18=0     skip the PostgreSQL 18 run; IGNIS_PG18=1: run it in any case
 #                    (building it when needed; fails when it cannot)
-#   IGNIS_NODE=0     skip the Node.js example
+#   IGNIS_NODE=0     skip the Node.js example (and the comparison with Ignis)
+#   IGNIS_STATIC=0   skip the static analysis
 set -uo pipefail
 
 # The suites need a UTF-8 database (REGRESS_OPTS asks pg_regress for one);
@@ -118,12 +122,19 @@ TARGETS=("${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}")
 SETUP_ARGS=()
 [ "${IGNIS_NODE:-1}" != 0 ] && SETUP_ARGS+=(--node)
 PG18=0
+# the PostgreSQL 18 source beside the clone (any one of the places is enough)
+pg18_source_present() {
+    local f
+    for f in "$ROOT"/../shared/vendor/postgresql-18.*.tar.gz \
+             "$ROOT"/../../shared/vendor/postgresql-18.*.tar.gz; do
+        [ -f "$f" ] && return 0
+    done
+    return 1
+}
 case "${IGNIS_PG18:-auto}" in
     0) ;;
     1) PG18=1 ;;
-    *) if [ -z "${PG_CONFIG:-}" ] && { [ -n "${IGNIS_PG18_TARBALL:-}" ] ||
-           ls "$ROOT"/../shared/vendor/postgresql-18.*.tar.gz "$ROOT"/../../shared/vendor/postgresql-18.*.tar.gz \
-              >/dev/null 2>&1; }; then
+    *) if [ -z "${PG_CONFIG:-}" ] && { [ -n "${IGNIS_PG18_TARBALL:-}" ] || pg18_source_present; }; then
            PG18=1
        fi ;;
 esac
@@ -169,6 +180,17 @@ step_setup_detection() {
 step_package() {
     run_tap_step package "packaging (META.json, versions in step, make dist)" \
         python3 test/check_release.py
+}
+# gcc -Wextra, cppcheck and clang's scan-build over src/ (once, against
+# Debian's PostgreSQL 15 headers): any finding fails the step
+step_static() {
+    [ "${IGNIS_STATIC:-1}" = 0 ] && return 0
+    log "static analysis (scripts/static-analysis.sh)"
+    if bash scripts/static-analysis.sh 2>&1 | tee "$ROOT/log/static.out"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+        record static 1 0
+    else
+        record static 0 1
+    fi
 }
 
 # ---------------------------------------------------------------------------
@@ -293,6 +315,17 @@ step_bench() {
     fi
 }
 
+step_bench_vs_ignis() {
+    [ -f bench/vs-ignis/run.sh ] || return 0
+    [ "${IGNIS_NODE:-1}" = 0 ] && return 0
+    log "ignis vs Ignis on Node, smoke run (bench/run.sh --vs-ignis --smoke)"
+    if BENCH_NO_BUILD=1 bash bench/run.sh --vs-ignis --smoke 2>&1 | tee "$ROOT/log/bench-vs-ignis.out"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+        record vs-ignis 1 0
+    else
+        record vs-ignis 0 1
+    fi
+}
+
 # Every numbered case of the behaviour spec, each from a fresh copy of the
 # fixture (test/spec_cases.py); runs when the spec is beside the clone.
 step_spec() {
@@ -410,6 +443,7 @@ run_target() {  # run_target <pg_config> <first?>
     step_symbols
     [ "$first" = 1 ] && step_node
     step_bench
+    [ "$first" = 1 ] && step_bench_vs_ignis
     export PATH=$oldpath
     cluster_stop
     echo "--- $version: $((SECONDS - ts))s"
@@ -417,6 +451,7 @@ run_target() {  # run_target <pg_config> <first?>
 
 step_setup_detection
 step_package
+step_static
 first=1
 for pgc in "${TARGETS[@]}"; do
     run_target "$pgc" "$first"

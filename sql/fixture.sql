@@ -51,3 +51,22 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
   RETURN SQLSTATE;
 END $$;
+
+-- run_build_query(q): runs build_query's statement with its params bound, as a
+-- caller would by hand ($n becomes the n-th element of one text[] parameter,
+-- converted by the statement's own cast).
+CREATE FUNCTION public.run_build_query(q jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  p text[];
+  r jsonb;
+BEGIN
+  SELECT array_agg(CASE WHEN jsonb_typeof(e) = 'null' THEN NULL
+                        WHEN jsonb_typeof(e) = 'string' THEN e #>> '{}'
+                        WHEN jsonb_typeof(e) = 'array' AND q ->> 'sql' ~ ('\$' || n || '::[a-z_."]+\[\]')
+                          THEN (SELECT '{' || string_agg('"' || (x #>> '{}') || '"', ',') || '}'
+                                FROM jsonb_array_elements(e) AS a(x))
+                        ELSE e::text END ORDER BY n)
+    INTO p FROM jsonb_array_elements(q -> 'params') WITH ORDINALITY AS t(e, n);
+  EXECUTE regexp_replace(q ->> 'sql', '\$([0-9]+)', '($1)[\1]', 'g') INTO r USING coalesce(p, '{}');
+  RETURN r;
+END $$;

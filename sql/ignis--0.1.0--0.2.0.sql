@@ -18,3 +18,16 @@ ALTER TABLE ignis.relations ADD COLUMN strategy text NOT NULL DEFAULT 'correlate
 -- arguments and are linear in them (docs/decisions.md).  The trigger function
 -- of the catalog tables has no use outside their triggers.
 REVOKE EXECUTE ON FUNCTION ignis._catalog_changed() FROM PUBLIC;
+
+-- Aggregates (ignis.aggregate): count, sum, avg, min and max of a model's
+-- rows, grouped or not, in one statement.
+CREATE FUNCTION ignis.aggregate(model text, spec jsonb DEFAULT '{}', options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE
+  AS 'MODULE_PATHNAME', 'ignis_aggregate';
+
+-- ---------------------------------------------------------------------------
+-- Upsert: insert, or update the row a unique constraint finds
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION ignis.upsert(model text, data jsonb, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_upsert';

@@ -176,10 +176,23 @@ CREATE FUNCTION ignis._json_numeric(doc jsonb, path text[])
   AS 'MODULE_PATHNAME', 'ignis_json_numeric';
 
 -- ---------------------------------------------------------------------------
--- Hardening (issue 8): the catalog trigger function is not for PUBLIC
+-- The catalog trigger function is not for PUBLIC
 -- ---------------------------------------------------------------------------
 -- ignis._set_path and ignis._json_numeric stay executable by every role: the
 -- statements ignis generates call them as the caller.  They check their
 -- arguments and are linear in them (docs/decisions.md).  The trigger function
 -- of the catalog tables has no use outside their triggers.
 REVOKE EXECUTE ON FUNCTION ignis._catalog_changed() FROM PUBLIC;
+
+-- Aggregates (ignis.aggregate): count, sum, avg, min and max of a model's
+-- rows, grouped or not, in one statement.
+CREATE FUNCTION ignis.aggregate(model text, spec jsonb DEFAULT '{}', options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE
+  AS 'MODULE_PATHNAME', 'ignis_aggregate';
+
+-- ---------------------------------------------------------------------------
+-- Upsert: insert, or update the row a unique constraint finds
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION ignis.upsert(model text, data jsonb, options jsonb DEFAULT '{}')
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_upsert';

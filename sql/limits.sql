@@ -31,6 +31,9 @@ SELECT pg_temp.short_err(format('SELECT ignis.find(%L, %L)', 'Post',
   jsonb_build_object('order', 'metadata' || repeat('.a', 500000))));                                 -- → 54000
 SELECT pg_temp.short_err(format('SELECT ignis.update_by_id(%L, %L, %L)', 'Post', '1',
   jsonb_build_object('metadata' || repeat('.a', 500000), 1)));                                       -- → 54000 (this one used to exhaust the server)
+-- the error path shows such a key by its first 200 bytes
+SELECT length(public.err(format('SELECT ignis.find(%L, %L)', 'Post',
+  jsonb_build_object('where', jsonb_build_object('metadata' || repeat('.a', 500000), 1))))) AS message_length;  -- → 274 (not 1 MB)
 -- at the limit, paths work everywhere (the update walks the document once)
 SELECT ignis.find('Post', jsonb_build_object('where', jsonb_build_object('metadata' || repeat('.a', 1000), 1)));  -- → []
 BEGIN;

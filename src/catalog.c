@@ -784,6 +784,20 @@ ignis_ts_config_name(const char *name, const char *path)
 	return result;
 }
 
+/*
+ * Whether ignis.relations has the strategy column (0.2.0).  A database whose
+ * extension is still at 0.1.0 while the library is newer (before ALTER
+ * EXTENSION ignis UPDATE) keeps working: its relations are correlated.
+ */
+bool
+ignis_catalog_has_strategy(void)
+{
+	Oid			nsp = get_namespace_oid("ignis", true);
+	Oid			rel = OidIsValid(nsp) ? get_relname_relid("relations", nsp) : InvalidOid;
+
+	return OidIsValid(rel) && get_attnum(rel, "strategy") != InvalidAttrNumber;
+}
+
 /* Read the relations declared on a model (ordered by name). */
 static void
 load_relations(IgnisModel *model)
@@ -794,7 +808,11 @@ load_relations(IgnisModel *model)
 	int			rc;
 
 	values[0] = CStringGetTextDatum(model->name);
-	rc = SPI_execute_with_args("SELECT name, type, target, fields, refs, strategy FROM ignis.relations"
+	rc = SPI_execute_with_args(ignis_catalog_has_strategy()
+							   ? "SELECT name, type, target, fields, refs, strategy FROM ignis.relations"
+							   " WHERE model OPERATOR(pg_catalog.=) $1"
+							   " ORDER BY name COLLATE pg_catalog.\"C\""
+							   : "SELECT name, type, target, fields, refs, 'correlated' FROM ignis.relations"
 							   " WHERE model OPERATOR(pg_catalog.=) $1"
 							   " ORDER BY name COLLATE pg_catalog.\"C\"",
 							   1, argtypes, values, NULL, true, 0);

@@ -736,8 +736,17 @@ ignis_register_relation(PG_FUNCTION_ARGS)
 		values[6] = CStringGetTextDatum(rel.batched ? "batched" : "correlated");
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "ignis: SPI_connect failed");
-		catalog_exec("INSERT INTO ignis.relations (model, name, type, target, fields, refs, strategy)"
-					 " VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, types, values, false);
+		if (ignis_catalog_has_strategy())
+			catalog_exec("INSERT INTO ignis.relations (model, name, type, target, fields, refs, strategy)"
+						 " VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, types, values, false);
+		else if (rel.batched)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("ignis: relation strategies need extension version 0.2.0"),
+					 errhint("Run ALTER EXTENSION ignis UPDATE.")));
+		else
+			catalog_exec("INSERT INTO ignis.relations (model, name, type, target, fields, refs)"
+						 " VALUES ($1, $2, $3, $4, $5, $6)", 6, types, values, false);
 		SPI_finish();
 	}
 

@@ -6,8 +6,12 @@
  */
 #include "ignis.h"
 
+#include "mb/pg_wchar.h"
 #include "utils/json.h"
 #include "utils/varlena.h"
+
+/* Keys longer than this are shown by their first bytes and "...". */
+#define ERRPATH_MAX_KEY 200
 
 /* A key is written .key when it is a plain identifier, else ["key"]. */
 static bool
@@ -28,17 +32,32 @@ int
 errpath_push_key(StringInfo path, const char *key)
 {
 	int			oldlen = path->len;
+	bool		long_key = strlen(key) > ERRPATH_MAX_KEY;
 
-	if (is_plain_key(key))
+	if (!long_key && is_plain_key(key))
 	{
 		appendStringInfoChar(path, '.');
 		appendStringInfoString(path, key);
 	}
-	else
+	else if (!long_key)
 	{
 		appendStringInfoChar(path, '[');
 		escape_json(path, key);
 		appendStringInfoChar(path, ']');
+	}
+	else
+	{
+		/* a key of any length (a JSON path of 1 MB) is shown by its start */
+		char	   *start = pnstrdup(key, pg_mbcliplen(key, strlen(key), ERRPATH_MAX_KEY));
+		int			len;
+
+		appendStringInfoChar(path, '[');
+		escape_json(path, start);
+		len = path->len;
+		path->data[len - 1] = '\0';		/* reopen the string for the ellipsis */
+		path->len = len - 1;
+		appendStringInfoString(path, "...\"]");
+		pfree(start);
 	}
 	return oldlen;
 }

@@ -146,6 +146,7 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 			jit_enabled = false;
 		if (qb->result != RESULT_DATUM)
 			dest = result_receiver_create(qb->result, qb->range_offset, qb->range_label,
+										  qb->range_next, qb->range_limit,
 										  handle.shape, handle.shape_cxt, caller);
 		rc = run_statement(qb, handle.plan, read_only, dest);
 		if (jit_off)

@@ -7,11 +7,15 @@
  */
 #include "ignis.h"
 
+#include "access/htup_details.h"
+#include "catalog/pg_attribute.h"
+#include "catalog/pg_type.h"
 #include "miscadmin.h"
+#include "utils/syscache.h"
 
 
 static const char *const filter_keys[] = {
-	"where", "fields", "order", "limit", "skip", "offset", "include"
+	"where", "fields", "order", "limit", "skip", "offset", "include", "after", "before"
 };
 
 /* Raise 22023 unless node is a JSON object. */
@@ -301,43 +305,120 @@ next_word(char **s)
 	return pnstrdup(start, p - start);
 }
 
+/*
+ * The key of an order item: a property, a JSON path of a json(b) property,
+ * or a path through relations (beyond Ignis): one relations followed to a
+ * property of the last one ("post.author.age", "author.metadata.score"),
+ * or a many relation's count ("posts.count").  A segment that is a
+ * property of the model is a property, so keys that worked before
+ * relations existed keep their meaning.
+ */
 static void
-parse_order_item(ParsedFilter *pf, char *item, const char *path)
+parse_order_key(ParsedFilter *pf, OrderItem *oi, char *key, const char *path)
 {
-	OrderItem  *oi = palloc0(sizeof(OrderItem));
-	char	   *s = item;
+	IgnisModel *model = pf->model;
+	char	   *rest = key;
+
+	for (;;)
+	{
+		size_t		len = strcspn(rest, ".[");
+		char	   *seg = pnstrdup(rest, len);
+		IgnisRelationDef *rel;
+		OrderHop   *hop;
+
+		CHECK_FOR_INTERRUPTS();
+		if (rest[len] == '\0' || rest[len] == '[' ||
+			ignis_model_find_prop(model, seg) >= 0 ||
+			(rel = ignis_model_find_rel(model, seg)) == NULL)
+			break;
+		rest += len + 1;
+		if (rel->many)
+		{
+			if (strcmp(rest, "count") != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("ignis: cannot order by \"%s\" at %s: \"%s\" is a many relation of model \"%s\"",
+								key, path, seg, model->name),
+						 errhint("A row has any number of \"%s\"; order by their number with \"%s.count\".",
+								 seg, pnstrdup(key, rest - key - 1))));
+			oi->count = true;
+		}
+		else if (strcmp(rest, "count") == 0 &&
+				 ignis_model_find_prop(ignis_model_get(rel->target), "count") < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: cannot order by \"%s\" at %s: \"%s\" is a one relation of model \"%s\" and has no count",
+							key, path, seg, model->name),
+					 errhint("Counts are for many relations; order by a property of \"%s\".", seg)));
+		if (list_length(oi->hops) >= IGNIS_MAX_INCLUDE_DEPTH)
+			ereport(ERROR,
+					(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+					 errmsg("ignis: order key \"%s\" follows more than %d relations at %s",
+							key, IGNIS_MAX_INCLUDE_DEPTH, path)));
+		hop = palloc0(sizeof(OrderHop));
+		hop->rel = rel;
+		hop->source = model;
+		hop->target = ignis_model_get(rel->target);
+		ignis_check_scope(hop->target, OP_FIND, "find");
+		hop->where = filter_parse_conditions(hop->target, jnode_object(0),
+											 psprintf("settings.defaultFilter of model \"%s\"",
+													  hop->target->name),
+											 false);
+		if (where_is_empty(hop->where))
+			hop->where = NULL;
+		oi->hops = lappend(oi->hops, hop);
+		model = hop->target;
+		if (oi->count)
+		{
+			oi->model = model;
+			oi->prop = -1;
+			return;
+		}
+	}
+	oi->model = model;
+	if (strpbrk(rest, ".[") != NULL)
+	{
+		const char *after;
+
+		oi->prop = ignis_json_path_prop(model, rest, &after, path) - model->props;
+		oi->json_path = true;
+		oi->path = ignis_parse_json_path(after, path);
+	}
+	else
+		oi->prop = ignis_prop_or_error(model, rest, path);
+}
+
+/*
+ * Split an order item "key [ASC|DESC] [NULLS FIRST|LAST]": returns the key
+ * and sets the direction (also used by aggregate.c).
+ */
+char *
+filter_order_words(const char *item, bool *desc, int *nulls, const char *path)
+{
+	char	   *s = pstrdup(item);
 	char	   *key = next_word(&s);
 	char	   *w;
 
+	*desc = false;
+	*nulls = 0;
 	if (key == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ignis: empty order item at %s", path),
 				 errhint("Write items as \"property [ASC|DESC] [NULLS FIRST|LAST]\".")));
-	if (strpbrk(key, ".[") != NULL)
-	{
-		const char *rest;
-
-		oi->prop = ignis_json_path_prop(pf->model, key, &rest, path) - pf->model->props;
-		oi->json_path = true;
-		oi->path = ignis_parse_json_path(rest, path);
-	}
-	else
-		oi->prop = ignis_prop_or_error(pf->model, key, path);
-
 	w = next_word(&s);
 	if (w && (pg_strcasecmp(w, "ASC") == 0 || pg_strcasecmp(w, "DESC") == 0))
 	{
-		oi->desc = pg_strcasecmp(w, "DESC") == 0;
+		*desc = pg_strcasecmp(w, "DESC") == 0;
 		w = next_word(&s);
 	}
 	if (w && pg_strcasecmp(w, "NULLS") == 0)
 	{
 		w = next_word(&s);
 		if (w && pg_strcasecmp(w, "FIRST") == 0)
-			oi->nulls = 1;
+			*nulls = 1;
 		else if (w && pg_strcasecmp(w, "LAST") == 0)
-			oi->nulls = 2;
+			*nulls = 2;
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -350,6 +431,20 @@ parse_order_item(ParsedFilter *pf, char *item, const char *path)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ignis: unexpected \"%s\" in order item \"%s\" at %s", w, item, path),
 				 errhint("Write items as \"property [ASC|DESC] [NULLS FIRST|LAST]\".")));
+	return key;
+}
+
+static void
+parse_order_item(ParsedFilter *pf, char *item, const char *path)
+{
+	OrderItem  *oi = palloc0(sizeof(OrderItem));
+	char	   *s = item;
+	char	   *key = next_word(&s);
+
+	/* the key is checked before the words after it */
+	if (key != NULL)
+		parse_order_key(pf, oi, key, path);
+	oi->key = filter_order_words(item, &oi->desc, &oi->nulls, path);
 	if (list_length(pf->order) >= IGNIS_MAX_ORDER_ITEMS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -397,6 +492,24 @@ parse_order(ParsedFilter *pf, JNode *order, StringInfo path)
 	}
 }
 
+/* A boolean key of an include object; absent or null is false. */
+static bool
+include_flag(JNode *item, const char *key, StringInfo path)
+{
+	JNode	   *v = get_present(item, key);
+
+	if (v == NULL)
+		return false;
+	if (v->type != JN_BOOL)
+	{
+		errpath_push_key(path, key);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s must be a boolean", path->data)));
+	}
+	return v->b;
+}
+
 static void
 parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use, int depth)
 {
@@ -416,6 +529,7 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 		JNode	   *scope = NULL;
 		JNode	   *strategy = NULL;
 		bool		skip = false;
+		bool		count = false;
 		IncludeSpec *spec;
 		ListCell   *lc;
 		int			k;
@@ -424,19 +538,18 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 			relname = item;
 		else if (item->type == JN_OBJECT)
 		{
-			JNode	   *v;
-
 			for (k = 0; k < item->n; k++)
 				if (strcmp(item->keys[k], "relation") != 0 &&
 					strcmp(item->keys[k], "scope") != 0 &&
 					strcmp(item->keys[k], "strategy") != 0 &&
+					strcmp(item->keys[k], "count") != 0 &&
 					strcmp(item->keys[k], "shouldSkipDefaultFilter") != 0)
 				{
 					errpath_push_key(path, item->keys[k]);
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("ignis: unknown include key at %s", path->data),
-							 errhint("An include is \"relation\" or {\"relation\", \"scope\", \"strategy\", \"shouldSkipDefaultFilter\"}.")));
+							 errhint("An include is \"relation\" or {\"relation\", \"scope\", \"count\", \"strategy\", \"shouldSkipDefaultFilter\"}.")));
 				}
 			relname = jnode_get(item, "relation");
 			if (relname == NULL || relname->type != JN_STRING)
@@ -454,18 +567,8 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("ignis: %s must be \"correlated\" or \"batched\"", path->data)));
 			}
-			v = get_present(item, "shouldSkipDefaultFilter");
-			if (v)
-			{
-				if (v->type != JN_BOOL)
-				{
-					errpath_push_key(path, "shouldSkipDefaultFilter");
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("ignis: %s must be a boolean", path->data)));
-				}
-				skip = v->b;
-			}
+			skip = include_flag(item, "shouldSkipDefaultFilter", path);
+			count = include_flag(item, "count", path);
 		}
 		else
 			ereport(ERROR,
@@ -478,6 +581,18 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 			int			o2 = errpath_push_key(path, "scope");
 
 			filter_check_object(scope, path->data);
+			/* a count has no rows to shape: its scope is a where only */
+			if (count)
+				for (k = 0; k < scope->n; k++)
+					if (strcmp(scope->keys[k], "where") != 0)
+					{
+						errpath_push_key(path, scope->keys[k]);
+						ereport(ERROR,
+								(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								 errmsg("ignis: a relation count takes no %s at %s",
+										scope->keys[k], path->data),
+								 errhint("The scope of a relation count is {\"where\": {...}}.")));
+					}
 			errpath_pop(path, o2);
 		}
 
@@ -523,6 +638,17 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 					 errmsg("ignis: include nesting deeper than %d levels at %s",
 							IGNIS_MAX_INCLUDE_DEPTH, path->data),
 					 errhint("Default filters that include each other count too.")));
+		if (count && !spec->rel->many)
+		{
+			errpath_push_key(path, "count");
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: relation \"%s\" of model \"%s\" is a one relation and has no count at %s",
+							relname->str, model->name, path->data),
+					 errhint("Counts are for many relations; include \"%s\" without \"count\".",
+							 relname->str)));
+		}
+		spec->count = count;
 		spec->target = ignis_model_get(spec->rel->target);
 		ignis_check_scope(spec->target, OP_FIND, "find");
 		{
@@ -534,8 +660,10 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 		}
 		/* the relation's strategy unless the include names one (select.c) */
 		spec->batched = strategy ? strcmp(strategy->str, "batched") == 0 : spec->rel->batched;
+		if (spec->count)
+			spec->batched = false;	/* a count is one correlated count(*) */
 		/* a to-many include without a scope limit: the target's page size */
-		if (spec->rel->many && !spec->scope->has_limit)
+		if (spec->rel->many && !spec->count && !spec->scope->has_limit)
 		{
 			int			limit = spec->target->default_include_limit >= 0
 				? spec->target->default_include_limit : ignis_default_include_limit;
@@ -549,6 +677,208 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 		pf->includes = lappend(pf->includes, spec);
 		errpath_pop(path, old);
 	}
+}
+
+/* Whether a column is declared NOT NULL. */
+static bool
+column_not_null(IgnisModel *model, IgnisProperty *prop)
+{
+	HeapTuple	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(model->relid),
+									  Int16GetDatum(prop->attnum));
+	bool		notnull = false;
+
+	if (HeapTupleIsValid(tup))
+	{
+		notnull = ((Form_pg_attribute) GETSTRUCT(tup))->attnotnull;
+		ReleaseSysCache(tup);
+	}
+	return notnull;
+}
+
+/*
+ * filter.after / filter.before (beyond Ignis): the order keys of a row
+ * already seen, plus the primary key, as {"createdAt": ..., "id": 123}.
+ * JSON null as the whole value is the first page of a keyset walk: no
+ * condition, but the range gains "next".
+ */
+static void
+parse_keyset(ParsedFilter *pf, JNode *filter, FilterUse use, StringInfo path)
+{
+	IgnisModel *model = pf->model;
+	const char *which = jnode_get(filter, "after") ? "after" : "before";
+	JNode	   *cursor = jnode_get(filter, which);
+	ListCell   *lc;
+	bool		pk_seen = false;
+	int			old = errpath_push_key(path, which);
+	int			i;
+
+	if (jnode_get(filter, "after") && jnode_get(filter, "before"))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: filter.after and filter.before cannot be used together at %s",
+						path->data)));
+	if (use != FILTER_FIND)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: keyset pages are for top-level find only, not at %s", path->data),
+				 errhint("Use limit and skip in include scopes.")));
+	if (get_present(filter, "skip") || get_present(filter, "offset"))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s cannot be used together with skip or offset", path->data),
+				 errhint("A keyset page starts from the row it names; drop skip.")));
+	if (model->pk < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("ignis: model \"%s\" has no primary key for keyset pages at %s",
+						model->name, path->data),
+				 errhint("Set settings.primaryKey when registering the model.")));
+	if (cursor->type != JN_NULL && cursor->type != JN_OBJECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s must be an object of the order keys and the primary key, or null",
+						path->data)));
+	pf->keyset = strcmp(which, "after") == 0 ? KEYSET_AFTER : KEYSET_BEFORE;
+
+	/* the keys: the order items, then the primary key as the tiebreaker */
+	foreach(lc, pf->order)
+	{
+		OrderItem  *oi = lfirst(lc);
+
+		if (oi->hops == NIL && !oi->json_path && oi->prop == model->pk)
+			pk_seen = true;
+		pf->keyset_keys = lappend(pf->keyset_keys, oi);
+	}
+	if (!pk_seen)
+	{
+		OrderItem  *pk = palloc0(sizeof(OrderItem));
+
+		pk->key = model->props[model->pk].name;
+		pk->model = model;
+		pk->prop = model->pk;
+		pf->keyset_keys = lappend(pf->keyset_keys, pk);
+	}
+	foreach(lc, pf->keyset_keys)
+	{
+		OrderItem  *oi = lfirst(lc);
+
+		oi->notnull = oi->hops == NIL && !oi->json_path &&
+			(oi->prop == model->pk || column_not_null(model, &model->props[oi->prop]));
+		/* the values go back to the caller in range.next */
+		if (!oi->count && oi->model->props[oi->prop].hidden)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: order key \"%s\" is a hidden property and cannot page with %s",
+							oi->key, path->data),
+					 errhint("Hidden properties never leave the database; order by a visible property.")));
+		if (cursor->type == JN_NULL)
+			continue;
+		if (jnode_get(cursor, oi->key) == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: %s has no value for order key \"%s\"", path->data, oi->key),
+					 errhint("Give the values of the order keys and the primary key of a row, as range.next does.")));
+	}
+	if (cursor->type == JN_NULL)
+	{
+		errpath_pop(path, old);
+		return;
+	}
+	for (i = 0; i < cursor->n; i++)
+	{
+		bool		known = false;
+
+		foreach(lc, pf->keyset_keys)
+			if (strcmp(((OrderItem *) lfirst(lc))->key, cursor->keys[i]) == 0)
+				known = true;
+		if (!known)
+		{
+			StringInfoData keys;
+
+			initStringInfo(&keys);
+			foreach(lc, pf->keyset_keys)
+				appendStringInfo(&keys, "%s\"%s\"", keys.len ? ", " : "",
+								 ((OrderItem *) lfirst(lc))->key);
+			errpath_push_key(path, cursor->keys[i]);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: %s is not an order key", path->data),
+					 errhint("The keys are the order keys and the primary key: %s.", keys.data)));
+		}
+	}
+	foreach(lc, pf->keyset_keys)
+	{
+		OrderItem  *oi = lfirst(lc);
+		JNode	   *v = jnode_get(cursor, oi->key);
+		KeysetValue *kv = palloc0(sizeof(KeysetValue));
+		int			o2 = errpath_push_key(path, oi->key);
+		IgnisProperty *prop = oi->count ? NULL : &oi->model->props[oi->prop];
+
+		kv->json = v;
+		if (oi->count)
+		{
+			int64		n;
+
+			kv->type = INT8OID;
+			if (v->type == JN_NULL)
+				kv->isnull = true;
+			else if (!jnode_is_integer(v, &n))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("ignis: %s must be an integer, not %s", path->data,
+								jnode_type_name(v))));
+			else
+				kv->value = Int64GetDatum(n);
+		}
+		else if (oi->json_path || prop->kind == PROP_JSON || prop->kind == PROP_JSONB)
+		{
+			kv->type = JSONBOID;
+			kv->isnull = v->type == JN_NULL;
+			if (!kv->isnull)
+				kv->value = JsonbPGetDatum(jnode_to_jsonb(v));
+		}
+		else
+		{
+			kv->type = prop->typid;
+			kv->isnull = v->type == JN_NULL;
+			if (!kv->isnull)
+				kv->value = ignis_convert_scalar(prop, prop->typid, v, path->data);
+		}
+		pf->keyset_values = lappend(pf->keyset_values, kv);
+		errpath_pop(path, o2);
+	}
+	errpath_pop(path, old);
+}
+
+/* Whether the keyset condition can be one row comparison (select.c). */
+bool
+filter_keyset_row_comparable(ParsedFilter *pf)
+{
+	ListCell   *lc,
+			   *lv;
+	OrderItem  *first = linitial(pf->keyset_keys);
+	IgnisModel *model = pf->model;
+	const char *ns = NULL;
+
+	forboth(lc, pf->keyset_keys, lv, pf->keyset_values)
+	{
+		OrderItem  *oi = lfirst(lc);
+		KeysetValue *kv = lfirst(lv);
+		IgnisProperty *prop;
+
+		if (oi->hops != NIL || oi->json_path || kv->isnull || oi->desc != first->desc)
+			return false;
+		prop = &model->props[oi->prop];
+		if (prop->kind != PROP_SCALAR && prop->kind != PROP_TEXT)
+			return false;
+		if (ns && strcmp(ns, prop->op_ns) != 0)
+			return false;
+		ns = prop->op_ns;
+		/* NULLs would sort outside the comparison */
+		if (!oi->notnull)
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -589,7 +919,7 @@ filter_parse(IgnisModel *model, JNode *filter, const char *argname, FilterUse us
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("ignis: unknown filter key at %s", path.data),
 					 best ? errhint("Did you mean \"%s\"?", best)
-					 : errhint("Filter keys: where, fields, order, limit, skip, offset, include.")));
+					 : errhint("Filter keys: where, fields, order, limit, skip, offset, include, after, before.")));
 		}
 	}
 
@@ -653,6 +983,10 @@ filter_parse(IgnisModel *model, JNode *filter, const char *argname, FilterUse us
 	v = get_present(filter, "skip");
 	if (v)
 		pf->offset = parse_count(v, errpath_with_key(path.data, "skip"));
+
+	/* after / before: keyset pages (JSON null: the first one) */
+	if (jnode_get(filter, "after") || jnode_get(filter, "before"))
+		parse_keyset(pf, filter, use, &path);
 
 	/* include */
 	v = get_present(filter, "include");

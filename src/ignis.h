@@ -9,15 +9,23 @@
  *					 cached per backend, dropped by invalidation callbacks
  *	 catalog_api.c	 register_model / register_relation / describe_model ...
  *	 filter.c		 filter object parse + validation + default-filter merge
+ *	 scope.c		 scope filters and {"$setting": name} operands
  *	 convert.c		 where operands: JSON scalars through the type's input
  *					 function, JSON paths split into components
  *	 where_parse.c	 where object -> validated WhereExpr tree (where.h)
  *	 where_emit.c	 WhereExpr -> SQL boolean expression with $n parameters
- *	 select.c		 a parsed filter -> one SELECT statement building jsonb
+ *	 select.c		 a parsed filter -> one SELECT statement returning rows
+ *					 (correlated or batched includes)
  *	 plan_cache.c	 SPI_prepare + SPI_keepplan cache keyed by statement text
  *	 execute.c		 run a built statement through SPI
  *	 result.c		 the statement's rows -> the jsonb the API returns
  *	 read_api.c		 the SQL-callable read functions
+ *	 aggregate.c	 ignis.aggregate: counts, sums, averages, minima, maxima
+ *	 options.c		 the options argument, operation scopes, row locks
+ *	 write.c		 the SQL-callable write functions
+ *	 json_set.c		 ignis._set_path / _json_numeric (JSON-path updates, numbers)
+ *	 discover.c		 ignis.discover: tables and foreign keys as models
+ *	 ignis.c		 module entry point, settings, cache utilities
  *-------------------------------------------------------------------------
  */
 #ifndef IGNIS_H
@@ -247,6 +255,7 @@ extern int	ignis_model_find_prop(IgnisModel *model, const char *name);
 extern int	ignis_prop_or_error(IgnisModel *model, const char *name, const char *path);
 extern IgnisRelationDef *ignis_model_find_rel(IgnisModel *model, const char *name);
 extern void ignis_cache_reset(void);
+extern bool ignis_catalog_has_strategy(void);
 extern char *ignis_ts_config_name(const char *name, const char *path);
 extern void ignis_cache_init(void);
 extern char *ignis_camel_case(const char *column);
@@ -287,6 +296,8 @@ typedef struct QueryBuilder
 	ResultKind	result;
 	int64		range_offset;	/* RESULT_RANGE: range.start */
 	const char *range_label;	/* RESULT_RANGE: range.countStrategy, or NULL */
+	int			range_next;		/* RESULT_RANGE: KEYSET_* when the range has "next" */
+	int64		range_limit;	/* the page size (one more row is fetched), or -1 */
 } QueryBuilder;
 
 extern void qb_init(QueryBuilder *qb);
@@ -316,14 +327,32 @@ extern List *ignis_parse_json_path(const char *rest, const char *path);
 extern IgnisProperty *ignis_json_path_prop(IgnisModel *model, const char *key,
 										   const char **rest, const char *path);
 
+/*
+ * One step of an order key through a relation ("author.displayName"): the
+ * related rows of `rel` in `target`, after the target's default filter.
+ */
+typedef struct OrderHop
+{
+	IgnisRelationDef *rel;
+	IgnisModel *source;			/* the model the relation belongs to */
+	IgnisModel *target;
+	WhereExpr  *where;			/* the target's default filter, or NULL */
+} OrderHop;
+
 /* A parsed filter object (read.md §1). */
 typedef struct OrderItem
 {
-	int			prop;			/* property index */
+	char	   *key;			/* the key as written ("author.age", "posts.count") */
+	List	   *hops;			/* of OrderHop*: one relations to follow, or NIL */
+	bool		count;			/* order by the number of rows of the last hop
+								 * (a many relation); prop is then -1 */
+	IgnisModel *model;			/* the model prop belongs to (last hop's target) */
+	int			prop;			/* property index in model */
 	bool		json_path;		/* order by a JSON path */
 	List	   *path;			/* list of char* components */
 	bool		desc;
 	int			nulls;			/* 0 default, 1 first, 2 last */
+	bool		notnull;		/* keyset pages: a NOT NULL column of the model */
 } OrderItem;
 
 typedef struct IncludeSpec IncludeSpec;
@@ -344,7 +373,23 @@ typedef struct ParsedFilter
 	int64		planned_total;
 	const char *count_label;	/* range.countStrategy to report, or NULL */
 	const char *lock_clause;	/* " FOR UPDATE OF t0 ..." (options.lock), or NULL */
+	int			keyset;			/* KEYSET_*: filter.after / filter.before */
+	List	   *keyset_keys;	/* of OrderItem*: the order, then the primary key */
+	List	   *keyset_values;	/* of KeysetValue*, per key; NIL: first page */
 } ParsedFilter;
+
+#define KEYSET_NONE		0
+#define KEYSET_AFTER	1
+#define KEYSET_BEFORE	2
+
+/* The value of one order key of the row a keyset page starts from. */
+typedef struct KeysetValue
+{
+	Oid			type;
+	Datum		value;
+	bool		isnull;
+	JNode	   *json;
+} KeysetValue;
 
 struct IncludeSpec
 {
@@ -352,6 +397,7 @@ struct IncludeSpec
 	IgnisModel *target;
 	ParsedFilter *scope;
 	bool		batched;		/* the relation's strategy, or the include's */
+	bool		count;			/* {"count": true}: the number of related rows */
 };
 
 typedef enum FilterUse
@@ -365,6 +411,8 @@ typedef enum FilterUse
 
 extern ParsedFilter *filter_parse(IgnisModel *model, JNode *filter, const char *argname,
 								  FilterUse use, bool skip_default, int depth);
+extern bool filter_keyset_row_comparable(ParsedFilter *pf);
+extern char *filter_order_words(const char *item, bool *desc, int *nulls, const char *path);
 extern JNode *filter_merge_where(JNode *defaults, JNode *user);
 extern void filter_check_object(JNode *node, const char *path);
 extern WhereExpr *filter_parse_conditions(IgnisModel *model, JNode *conditions,
@@ -402,6 +450,7 @@ extern bool result_layout_matches(ResultLayout *shape, TupleDesc desc);
 extern JsonbValue *result_push_row(JsonbParseState **ps, ResultLayout *layout, int first,
 									Datum *values, bool *nulls);
 extern DestReceiver *result_receiver_create(ResultKind kind, int64 offset, const char *label,
+											int next, int64 limit,
 											ResultLayout **cached, MemoryContext cache_cxt,
 											MemoryContext into);
 extern Datum result_receiver_finish(DestReceiver *self, bool *isnull);
@@ -451,7 +500,8 @@ typedef enum IgnisOp
 	OP_DELETE_BY_ID,
 	OP_DELETE_ALL,
 	OP_RESTORE_BY_ID,
-	OP_RESTORE_ALL
+	OP_RESTORE_ALL,
+	OP_UPSERT
 } IgnisOp;
 
 typedef struct IgnisOptions

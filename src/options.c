@@ -12,7 +12,7 @@
  * Where each option key is accepted: one character per IgnisOp, in enum
  * order (find, find_one, find_by_id, count, exists_with, build_query,
  * create, create_all, update_by_id, update_all, delete_by_id, delete_all,
- * restore_by_id, restore_all): y = accepted, i = accepted and ignored,
+ * restore_by_id, restore_all, upsert): y = accepted, i = accepted and ignored,
  * n = rejected.
  */
 typedef struct OptionRule
@@ -22,21 +22,25 @@ typedef struct OptionRule
 } OptionRule;
 
 static const OptionRule option_rules[] = {
-	{"shouldSkipDefaultFilter", "yyyyyyiiyyyyyy"},
-	{"log", "yyyyyyyyyyyyyy"},
-	{"shouldReturn", "nnnnnnyyyyyyyy"},
-	{"shouldQueryRange", "ynnnninnnnnnnn"},
-	{"force", "nnnnnnnnnynyny"},
-	{"shouldHardDelete", "nnnnnnnnnnyynn"},
-	{"isStrict", "nnynnnnnnnnnnn"},
-	{"countStrategy", "ynnyninnnnnnnn"},
-	{"lock", "yyynnynnnnnnnn"},
-	{"scope", "yyyyyyyyyyyyyy"},
+	{"shouldSkipDefaultFilter", "yyyyyyiiyyyyyyy"},
+	{"log", "yyyyyyyyyyyyyyy"},
+	{"shouldReturn", "nnnnnnyyyyyyyyy"},
+	{"shouldQueryRange", "ynnnninnnnnnnnn"},
+	{"force", "nnnnnnnnnynynyn"},
+	{"shouldHardDelete", "nnnnnnnnnnyynnn"},
+	{"isStrict", "nnynnnnnnnnnnnn"},
+	{"countStrategy", "ynnyninnnnnnnnn"},
+	{"lock", "yyynnynnnnnnnnn"},
+	{"scope", "yyyyyyyyyyyyyyn"},
+	{"conflict", "nnnnnnnnnnnnnny"},
+	{"update", "nnnnnnnnnnnnnny"},
+	{"where", "nnnnnnnnnnnnnny"},
 };
 
 static const char *const option_names[] = {
 	"shouldSkipDefaultFilter", "log", "shouldReturn", "shouldQueryRange", "force",
-	"shouldHardDelete", "isStrict", "countStrategy", "lock", "scope"
+	"shouldHardDelete", "isStrict", "countStrategy", "lock", "scope", "conflict", "update",
+	"where"
 };
 
 /* options.lock.strength, and the SQL each one means (indexes: LOCK_*) */
@@ -271,7 +275,7 @@ options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("ignis: unknown option %s", errpath_with_key("options", key)),
 					 best ? errhint("Did you mean \"%s\"?", best)
-					 : errhint("Options: shouldSkipDefaultFilter, log, shouldReturn, shouldQueryRange, force, shouldHardDelete, isStrict, countStrategy, lock, scope.")));
+					 : errhint("Options: shouldSkipDefaultFilter, log, shouldReturn, shouldQueryRange, force, shouldHardDelete, isStrict, countStrategy, lock, scope, and for upsert conflict, update, where.")));
 		}
 		if (rule->where[op] == 'n')
 			ereport(ERROR,
@@ -294,6 +298,9 @@ options_parse(IgnisOp op, const char *fname, Jsonb *options, IgnisOptions *out)
 			ignis_scope_option(v);
 			continue;
 		}
+		if (strcmp(key, "conflict") == 0 || strcmp(key, "update") == 0 ||
+			strcmp(key, "where") == 0)
+			continue;			/* upsert's own: write.c */
 		if (strcmp(key, "countStrategy") == 0)
 		{
 			const char *s = v->type == JN_STRING ? v->str : "";

@@ -108,6 +108,20 @@ choose_count(IgnisOptions *opts, IgnisModel *model, WhereExpr *where, int64 *pla
 	return "planned";
 }
 
+/*
+ * A before page is read backwards and turned round by a window function,
+ * which PostgreSQL does not lock rows under.
+ */
+static void
+check_keyset_lock(ParsedFilter *pf, IgnisOptions *opts)
+{
+	if (opts->lock != 0 && pf->keyset == KEYSET_BEFORE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: options.lock cannot be used with filter.before"),
+				 errhint("Lock the rows of an after page, or read the before page without locking.")));
+}
+
 PG_FUNCTION_INFO_V1(ignis_find);
 Datum
 ignis_find(PG_FUNCTION_ARGS)
@@ -126,6 +140,7 @@ ignis_find(PG_FUNCTION_ARGS)
 		pf->count_label = choose_count(&opts, model, pf->where, &pf->planned_total,
 									   &pf->use_planned_total);
 	options_check_lock(&opts, "ignis.find");
+	check_keyset_lock(pf, &opts);
 	pf->lock_clause = options_lock_clause(&opts);
 	qb_init(&qb);
 	select_build_find(&qb, pf, opts.query_range, false);
@@ -269,6 +284,7 @@ ignis_build_query(PG_FUNCTION_ARGS)
 	pf = filter_parse(model, ignis_arg_object(ARG_JSONB(1), "filter"), "filter",
 					  FILTER_FIND, opts.skip_default_filter, 0);
 	apply_default_limit(pf);
+	check_keyset_lock(pf, &opts);
 	pf->lock_clause = options_lock_clause(&opts);
 	qb_init(&qb);
 	select_build_find(&qb, pf, false, false);

@@ -552,6 +552,10 @@ typedef struct ResultReceiver
 	int64		total;			/* RESULT_RANGE: the count */
 	int64		offset;			/* RESULT_RANGE: range.start */
 	const char *label;			/* RESULT_RANGE: range.countStrategy, or NULL */
+	int			next;			/* KEYSET_*: a "?next" column follows the marker */
+	int64		limit;			/* KEYSET_AFTER: the page size, or -1 */
+	bool		more;			/* a row beyond the page was fetched */
+	Jsonb	   *last_next;		/* "?next" of the page's last row */
 } ResultReceiver;
 
 static void
@@ -586,6 +590,19 @@ receiver_receive(TupleTableSlot *slot, DestReceiver *self)
 			r->total = DatumGetInt64(slot->tts_values[0]);
 		if (slot->tts_isnull[1])
 			return true;
+		if (r->next)
+		{
+			/* keyset pages: one row more than the page tells there is more */
+			if (r->limit >= 0 && r->rows.n >= r->limit)
+			{
+				r->more = true;
+				return true;
+			}
+			old = MemoryContextSwitchTo(r->cxt);
+			r->last_next = slot->tts_isnull[2] ? NULL
+				: DatumGetJsonbPCopy(slot->tts_values[2]);
+			MemoryContextSwitchTo(old);
+		}
 	}
 	else if (r->kind == RESULT_OBJECT && r->seen++ > 0)
 		return true;
@@ -623,8 +640,8 @@ receiver_destroy(DestReceiver *self)
  * conversions, kept in cache_cxt.
  */
 DestReceiver *
-result_receiver_create(ResultKind kind, int64 offset, const char *label,
-					   ResultLayout **cached, MemoryContext cache_cxt, MemoryContext into)
+result_receiver_create(ResultKind kind, int64 offset, const char *label, int next,
+					   int64 limit, ResultLayout **cached, MemoryContext cache_cxt, MemoryContext into)
 {
 	ResultReceiver *r = palloc0(sizeof(ResultReceiver));
 
@@ -634,7 +651,9 @@ result_receiver_create(ResultKind kind, int64 offset, const char *label,
 	r->pub.rDestroy = receiver_destroy;
 	r->pub.mydest = DestNone;
 	r->kind = kind;
-	r->first = kind == RESULT_RANGE ? 2 : 0;
+	r->first = kind == RESULT_RANGE ? (next ? 3 : 2) : 0;
+	r->next = kind == RESULT_RANGE ? next : KEYSET_NONE;
+	r->limit = next == KEYSET_BEFORE ? -1 : limit;
 	r->cached = cached;
 	r->cache_cxt = cache_cxt;
 	r->cxt = CurrentMemoryContext;
@@ -667,6 +686,25 @@ range_object(ResultReceiver *r)
 
 		push_key(&ps, "countStrategy");
 		set_string(&v, (char *) r->label);
+		pushJsonbValue(&ps, WJB_VALUE, &v);
+	}
+	if (r->next)
+	{
+		JsonbValue	v;
+
+		/*
+		 * Keyset pages: the "after" object of the page's last row, when rows
+		 * follow it (after a "before" page, the row it started from does).
+		 */
+		push_key(&ps, "next");
+		if (r->last_next && page > 0 && (r->more || r->next == KEYSET_BEFORE))
+		{
+			v.type = jbvBinary;
+			v.val.binary.data = &r->last_next->root;
+			v.val.binary.len = VARSIZE(r->last_next) - VARHDRSZ;
+		}
+		else
+			v.type = jbvNull;
 		pushJsonbValue(&ps, WJB_VALUE, &v);
 	}
 	return JsonbValueToJsonb(pushJsonbValue(&ps, WJB_END_OBJECT, NULL));

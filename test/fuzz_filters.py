@@ -493,6 +493,7 @@ class Model:
         self.props = [(p["name"], kind_of(p["type"])) for p in desc["properties"]]
         self.kinds = dict(self.props)
         self.relations = [(r["name"], r["target"]) for r in desc["relations"]]
+        self.many = {r["name"] for r in desc["relations"] if r.get("type") == "many"}
         self.pk = desc.get("primaryKey")
 
 
@@ -957,7 +958,9 @@ class Gen:
         r = self.r
         items = []
         for _ in range(r.randint(0, 3)):
-            if not self.bad(0.2):
+            if model.relations and r.random() < 0.25:
+                key = self.relation_order_key(model)
+            elif not self.bad(0.2):
                 key = r.choice(model.props)[0]
                 if model.kinds.get(key) == "json" and r.random() < 0.5:
                     key += r.choice(GOOD_PATH_TAILS if not self.bad(0.3) else BAD_PATH_TAILS)
@@ -978,6 +981,24 @@ class Gen:
         if self.bad(0.05):
             return r.choice([5, {"id": "asc"}, [5], None])
         return items
+
+    def relation_order_key(self, model, depth=0):
+        # order by related rows: one relations to a property (or a JSON path
+        # of one, or a further relation), a many relation's count
+        r = self.r
+        rel, target = r.choice(model.relations)
+        tm = self.models.get(target)
+        many = rel in model.many
+        if many or tm is None or self.bad(0.1):
+            if not self.bad(0.2):
+                return rel + ".count"
+            return rel + r.choice([".id", ".nope", ".count.x", "", ".", "[0]"])
+        if depth < 2 and tm.relations and r.random() < 0.3:
+            return rel + "." + self.relation_order_key(tm, depth + 1)
+        key = r.choice(tm.props)[0] if not self.bad(0.1) else r.choice(["nope", "count", ""])
+        if tm.kinds.get(key) == "json" and r.random() < 0.5:
+            key += r.choice(GOOD_PATH_TAILS if not self.bad(0.3) else BAD_PATH_TAILS)
+        return rel + "." + key
 
     def fields(self, model):
         r = self.r
@@ -1037,6 +1058,11 @@ class Gen:
                     if depth < 3 and r.random() < 0.3:
                         scope["include"] = self.include(tm, depth + 1)
                 inc["scope"] = scope
+            if r.random() < 0.15:
+                # a relation count: its scope is a where only
+                inc["count"] = True if not self.bad(0.2) else r.choice(["yes", 1, None])
+                if isinstance(inc.get("scope"), dict) and not self.bad(0.2):
+                    inc["scope"] = {k: v for k, v in inc["scope"].items() if k == "where"}
             if r.random() < 0.15:
                 inc["shouldSkipDefaultFilter"] = r.choice([True, False]) if not self.bad(0.3) else "yes"
             if self.bad(0.03):

@@ -21,3 +21,25 @@ FROM (SELECT json_agg(r) AS data, count(*) AS n
      (SELECT count(*) AS total
       FROM public.posts p
       WHERE p.category_id = :cat AND p.status = 'published' AND p.deleted_at IS NULL) c;
+-- @json
+SELECT json_build_object(
+         'data', COALESCE(d.data, '[]'::json),
+         'range', json_build_object('start', 0, 'end', GREATEST(d.n - 1, 0), 'total', c.total)) AS result
+FROM (SELECT json_agg(r) AS data, count(*) AS n
+      FROM (SELECT p.id, p.title, p.views, p.created_at AS "createdAt"
+            FROM public.posts p
+            WHERE p.category_id = :cat AND p.status = 'published' AND p.deleted_at IS NULL
+            ORDER BY p.views DESC, p.id
+            LIMIT 20) r) d,
+     (SELECT count(*) AS total
+      FROM public.posts p
+      WHERE p.category_id = :cat AND p.status = 'published' AND p.deleted_at IS NULL) c;
+-- @rows
+SELECT p.id, p.title, p.views, p.created_at
+FROM public.posts p
+WHERE p.category_id = :cat AND p.status = 'published' AND p.deleted_at IS NULL
+ORDER BY p.views DESC, p.id
+LIMIT 20;
+SELECT count(*)
+FROM public.posts p
+WHERE p.category_id = :cat AND p.status = 'published' AND p.deleted_at IS NULL;

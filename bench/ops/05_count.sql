@@ -9,3 +9,11 @@ SELECT ignis.count('Post', ('{"categoryId": ' || :cat || ', "status": "published
 SELECT jsonb_build_object('count', count(*)) AS result
 FROM public.posts p
 WHERE p.category_id = :cat AND p.status = 'published' AND p.deleted_at IS NULL;
+-- @json
+SELECT json_build_object('count', count(*)) AS result
+FROM public.posts p
+WHERE p.category_id = :cat AND p.status = 'published' AND p.deleted_at IS NULL;
+-- @rows
+SELECT count(*)
+FROM public.posts p
+WHERE p.category_id = :cat AND p.status = 'published' AND p.deleted_at IS NULL;

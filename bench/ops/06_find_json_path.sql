@@ -18,3 +18,18 @@ FROM (SELECT p.id, p.title, p.views, p.metadata
         AND (p.metadata ->> 'priority')::numeric >= 4 AND p.deleted_at IS NULL
       ORDER BY p.views DESC, p.id
       LIMIT 20) r;
+-- @json
+SELECT COALESCE(json_agg(r), '[]') AS result
+FROM (SELECT p.id, p.title, p.views, p.metadata
+      FROM public.posts p
+      WHERE p.category_id = :cat AND p.metadata ->> 'source' = 'mobile'
+        AND (p.metadata ->> 'priority')::numeric >= 4 AND p.deleted_at IS NULL
+      ORDER BY p.views DESC, p.id
+      LIMIT 20) r;
+-- @rows
+SELECT p.id, p.title, p.views, p.metadata
+FROM public.posts p
+WHERE p.category_id = :cat AND p.metadata ->> 'source' = 'mobile'
+  AND (p.metadata ->> 'priority')::numeric >= 4 AND p.deleted_at IS NULL
+ORDER BY p.views DESC, p.id
+LIMIT 20;

@@ -13,3 +13,14 @@ FROM (SELECT p.id, p.title, p.status, p.views
       FROM public.posts p
       WHERE p.id = ANY ('{@@IDS500@@}'::integer[]) AND p.deleted_at IS NULL
       ORDER BY p.id) r;
+-- @json
+SELECT COALESCE(json_agg(r), '[]') AS result
+FROM (SELECT p.id, p.title, p.status, p.views
+      FROM public.posts p
+      WHERE p.id = ANY ('{@@IDS500@@}'::integer[]) AND p.deleted_at IS NULL
+      ORDER BY p.id) r;
+-- @rows
+SELECT p.id, p.title, p.status, p.views
+FROM public.posts p
+WHERE p.id = ANY ('{@@IDS500@@}'::integer[]) AND p.deleted_at IS NULL
+ORDER BY p.id;
