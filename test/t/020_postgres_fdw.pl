@@ -129,15 +129,11 @@ is(join(',', map { $_->safe_psql('shard', 'SELECT count(*) FROM posts WHERE id >
 # What runs where: EXPLAIN (VERBOSE) of each statement shape.
 # ---------------------------------------------------------------------------
 my @shapes = (
-	[ 'flat find', 'Post', '{"where": {"status": "published", "views": {"gte": 100}}, "order": "views DESC", "limit": 5}' ],
-	[ 'find by id', 'Post', '{"where": {"id": 17}}' ],
-	[ 'find on the distribution key', 'Post', '{"where": {"authorId": 3}, "order": "id", "limit": 5}' ],
+	@read_shapes,
 	[ 'find with range (count of the same where)', 'Post', '{"where": {"status": "published"}, "limit": 5}', '{"shouldQueryRange": true}' ],
 	[ 'include one (posts -> author, local)', 'Post', '{"limit": 5, "include": ["author"]}' ],
 	[ 'include many (users -> posts, sharded)', 'User', '{"limit": 3, "include": [{"relation": "posts", "scope": {"order": "views DESC", "limit": 2}}]}' ],
 	[ 'include one (comments -> post, sharded)', 'Comment', '{"limit": 3, "include": ["post"]}' ],
-	[ 'include many, batched (users -> posts)', 'User', '{"limit": 3, "include": [{"relation": "posts", "strategy": "batched", "scope": {"order": "views DESC", "limit": 2}}]}' ],
-	[ 'include one, batched (comments -> post)', 'Comment', '{"limit": 3, "include": [{"relation": "post", "strategy": "batched"}]}' ],
 );
 my $report_file = "$PostgreSQL::Test::Utils::tmp_check/scaling_postgres_fdw.txt";
 my %plan = explain_shapes($coord, 'sharded', $report_file, \@shapes,

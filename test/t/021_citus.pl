@@ -184,16 +184,12 @@ SELECT public.try($$SELECT ignis.find('Comment', '{"order": "id", "limit": 3}')$
 # What runs where: EXPLAIN (VERBOSE) of each statement shape.
 # ---------------------------------------------------------------------------
 my @shapes = (
-	[ 'flat find', 'Post', '{"where": {"status": "published", "views": {"gte": 100}}, "order": "views DESC", "limit": 5}' ],
-	[ 'find by id', 'Post', '{"where": {"id": 17}}' ],
-	[ 'find on the distribution key', 'Post', '{"where": {"authorId": 3}, "order": "id", "limit": 5}' ],
+	@read_shapes,
 	[ 'include one (posts -> author, co-located)', 'Post', '{"limit": 5, "include": ["author"]}' ],
 	[ 'include many (users -> posts, co-located)', 'User', '{"limit": 3, "include": [{"relation": "posts", "scope": {"order": "views DESC", "limit": 2}}]}' ],
 	[ 'include one (posts -> category, reference table)', 'Post', '{"limit": 3, "include": ["category"]}' ],
 	[ 'include many (posts -> comments, not on the distribution key)', 'Post', '{"limit": 3, "include": ["comments"]}' ],
-	[ 'include many, batched (users -> posts)', 'User', '{"limit": 3, "include": [{"relation": "posts", "strategy": "batched", "scope": {"order": "views DESC", "limit": 2}}]}' ],
 	[ 'include many, batched (posts -> comments, not on the distribution key)', 'Post', '{"limit": 3, "include": [{"relation": "comments", "strategy": "batched"}]}' ],
-	[ 'include one, batched (comments -> post)', 'Comment', '{"limit": 3, "include": [{"relation": "post", "strategy": "batched"}]}' ],
 );
 my $report_file = "$PostgreSQL::Test::Utils::tmp_check/scaling_citus.txt";
 my %plan = explain_shapes($coord, 'dist', $report_file, \@shapes,

@@ -19,7 +19,7 @@ use Test::More;
 use IgnisTest;
 
 our @EXPORT = qw(plain_schema_sql posts_sql data_sql models_sql helpers_sql
-  @reads @writes @contents @strategy_reads measure_strategies explain_shapes run_all compare_reads compare_writes mask_now explain_read
+  @reads @writes @contents @strategy_reads measure_strategies explain_shapes @read_shapes run_all compare_reads compare_writes mask_now explain_read
   explain_write remote_lines);
 
 # The local reference schema. The spread-out tests create the same columns.
@@ -442,6 +442,15 @@ sub measure_strategies
 	note join("\n", "$label: relation strategies", @rows);
 	return @rows;
 }
+
+# Read shapes both tests explain ([name, model, filter, options]).
+our @read_shapes = (
+	[ 'flat find', 'Post', '{"where": {"status": "published", "views": {"gte": 100}}, "order": "views DESC", "limit": 5}' ],
+	[ 'find by id', 'Post', '{"where": {"id": 17}}' ],
+	[ 'find on the distribution key', 'Post', '{"where": {"authorId": 3}, "order": "id", "limit": 5}' ],
+	[ 'include many, batched (users -> posts)', 'User', '{"limit": 3, "include": [{"relation": "posts", "strategy": "batched", "scope": {"order": "views DESC", "limit": 2}}]}' ],
+	[ 'include one, batched (comments -> post)', 'Comment', '{"limit": 3, "include": [{"relation": "post", "strategy": "batched"}]}' ],
+);
 
 # Statement shapes explained by both tests besides their own: the range
 # total and exists (the statements count and exists_with run for this where)
