@@ -176,7 +176,13 @@ BEGIN
   END LOOP;
 END $$;
 CREATE DOMAIN hostile_before."char" AS pg_catalog."char" CHECK (public.planted_check('type "char"', VALUE));
-CREATE COLLATION hostile_before."C" (provider = icu, locale = 'und');
+-- (ICU sorts case-insensitively; a server built without ICU gets a libc one)
+DO $$
+BEGIN
+  CREATE COLLATION hostile_before."C" (provider = icu, locale = 'und');
+EXCEPTION WHEN feature_not_supported THEN
+  CREATE COLLATION hostile_before."C" (provider = libc, locale = 'POSIX');
+END $$;
 
 -- (before) relations named like the model tables, ignis' catalog and the
 -- system catalogs ignis reads: views that record every read
