@@ -936,19 +936,10 @@ filter_parse(IgnisModel *model, JNode *filter, const char *argname, FilterUse us
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("ignis: %s must be a where object, not %s", path.data,
 							jnode_type_name(v))));
-		pf->where_json = v;
 		pf->where = where_parse(model, v, &path);
-		if (use != FILTER_DEFAULT && model->scope_where)
-		{
-			/*
-			 * The scope filter, AND-ed whatever the caller skips (scope.c).
-			 * The caller's where was checked on its own first, so that its
-			 * errors name the caller's paths.
-			 */
-			pf->where_json = ignis_scope_and(model, v);
-			if (pf->where_json != v)
-				pf->where = where_parse(model, pf->where_json, &path);
-		}
+		/* the scope filter, AND-ed whatever the caller skips (scope.c) */
+		if (use != FILTER_DEFAULT)
+			pf->where = ignis_scope_apply(model, pf->where);
 		errpath_pop(&path, old);
 	}
 
@@ -1021,16 +1012,5 @@ filter_parse_conditions(IgnisModel *model, JNode *conditions, const char *argnam
 	appendStringInfoString(&path, argname);
 	if (!skip_default && model->default_filter)
 		where = filter_merge_where(get_present(ignis_default_filter(model), "where"), conditions);
-	if (model->scope_where)
-	{
-		/* the caller's conditions checked on their own first (their paths) */
-		JNode	   *scoped = ignis_scope_and(model, where);
-
-		if (scoped != where)
-		{
-			(void) where_parse(model, where, &path);
-			return where_parse(model, scoped, &path);
-		}
-	}
-	return where_parse(model, where, &path);
+	return ignis_scope_apply(model, where_parse(model, where, &path));
 }

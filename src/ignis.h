@@ -315,6 +315,7 @@ typedef struct WhereExpr WhereExpr;
 
 extern WhereExpr *where_parse(IgnisModel *model, JNode *where, StringInfo path);
 extern bool where_is_empty(WhereExpr *expr);
+extern WhereExpr *where_and(WhereExpr *a, WhereExpr *b);
 extern bool where_emit(QueryBuilder *qb, WhereExpr *expr, const char *alias);
 extern Datum ignis_convert_scalar(IgnisProperty *prop, Oid typid, JNode *value,
 								  const char *path);
@@ -360,7 +361,6 @@ typedef struct IncludeSpec IncludeSpec;
 typedef struct ParsedFilter
 {
 	IgnisModel *model;
-	JNode	   *where_json;		/* merged where (after default filter), or NULL */
 	WhereExpr  *where;
 	bool	   *selected;		/* per property: selected and visible */
 	int			nselected;
@@ -435,7 +435,8 @@ extern JNode *ignis_resolve_settings(const JNode *node, const char *model, const
 									 bool validate);
 extern JNode *ignis_default_filter(IgnisModel *model);
 extern JNode *ignis_scope_where(IgnisModel *model);
-extern JNode *ignis_scope_and(IgnisModel *model, JNode *where);
+extern bool ignis_scope_applies(IgnisModel *model);
+extern WhereExpr *ignis_scope_apply(IgnisModel *model, WhereExpr *where);
 extern void ignis_scope_option(JNode *value);
 
 /* ---------------------------------------------------------------------------

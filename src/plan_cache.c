@@ -66,7 +66,8 @@ struct PlanSlot
 	uint64		generation;		/* statistics generation the choice was made in */
 	int			pins;			/* executions under way */
 	bool		dead;			/* dropped while pinned: free on release */
-	Size		bytes;			/* memory of the plans when last released */
+	Size		bytes;			/* memory of the plans when last measured */
+	bool		sized;			/* settled and measured: bytes is final */
 	ResultLayout *shape;			/* result conversion (result.c), or NULL */
 	MemoryContext cxt;			/* owns this struct, the texts and the shape */
 	dlist_node	lru;
@@ -216,6 +217,7 @@ static void
 start_measuring(PlanSlot *slot)
 {
 	slot->choice = -1;
+	slot->sized = false;
 	memset(slot->warm, 0, sizeof(slot->warm));
 	memset(slot->runs, 0, sizeof(slot->runs));
 	memset(slot->elapsed, 0, sizeof(slot->elapsed));
@@ -385,10 +387,18 @@ plan_cache_release(PlanHandle *handle)
 			free_slot(slot);
 		return;
 	}
+	/*
+	 * The plans' memory, measured until the entry has settled and run its
+	 * chosen plan once (the generic plan is built at its first run); not on
+	 * every hit after that.
+	 */
+	if (slot->sized)
+		return;
 	bytes = plan_bytes(slot->plans[0]) + plan_bytes(slot->plans[1]) +
 		MemoryContextMemAllocated(slot->cxt, true);
 	plan_cache_bytes += bytes - slot->bytes;
 	slot->bytes = bytes;
+	slot->sized = slot->choice >= 0 && !handle->measuring;
 	if (plan_cache_bytes > (Size) ignis_plan_cache_memory * 1024)
 		evict_over_limits();
 }

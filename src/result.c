@@ -613,7 +613,8 @@ receiver_receive(TupleTableSlot *slot, DestReceiver *self)
 	MemoryContextSwitchTo(r->cxt);
 	if (r->kind == RESULT_OBJECT)
 	{
-		r->single = palloc(VARSIZE(row));
+		/* the one row is the result: straight into its context */
+		r->single = MemoryContextAlloc(r->into, VARSIZE(row));
 		memcpy(r->single, row, VARSIZE(row));
 	}
 	else
@@ -724,16 +725,8 @@ result_receiver_finish(DestReceiver *self, bool *isnull)
 	*isnull = false;
 	if (r->kind == RESULT_OBJECT)
 	{
-		Jsonb	   *copy;
-
-		if (r->single == NULL)
-		{
-			*isnull = true;
-			return (Datum) 0;
-		}
-		copy = MemoryContextAlloc(r->into, VARSIZE(r->single));
-		memcpy(copy, r->single, VARSIZE(r->single));
-		return JsonbPGetDatum(copy);
+		*isnull = r->single == NULL;
+		return JsonbPGetDatum(r->single);
 	}
 	if (r->kind == RESULT_ARRAY)
 		return JsonbPGetDatum(asm_finish(&r->rows, JB_FARRAY, r->rows.n));

@@ -119,29 +119,34 @@ ignis_default_filter(IgnisModel *model)
 JNode *
 ignis_scope_where(IgnisModel *model)
 {
-	if (model->scope_where == NULL || ignis_scope_unrestricted)
+	if (!ignis_scope_applies(model))
 		return NULL;
 	return ignis_resolve_settings(model->scope_where, model->name, "settings.scopeFilter",
 								  false);
 }
 
-/* {"and": [scope, where]}, or where unchanged when no scope applies. */
-JNode *
-ignis_scope_and(IgnisModel *model, JNode *where)
+/* Whether a scope filter applies to this call (options.scope may lift it). */
+bool
+ignis_scope_applies(IgnisModel *model)
+{
+	return model->scope_where != NULL && !ignis_scope_unrestricted;
+}
+
+/*
+ * The scope filter AND-ed to a where already parsed (so that errors in the
+ * caller's where keep the caller's paths); where unchanged when none applies.
+ */
+WhereExpr *
+ignis_scope_apply(IgnisModel *model, WhereExpr *where)
 {
 	JNode	   *scope = ignis_scope_where(model);
-	JNode	   *both;
-	JNode	   *list;
+	StringInfoData path;
 
 	if (scope == NULL)
 		return where;
-	list = jnode_array(2);
-	jnode_append(list, scope);
-	if (where != NULL)
-		jnode_append(list, where);
-	both = jnode_object(1);
-	jnode_put(both, "and", list);
-	return both;
+	initStringInfo(&path);
+	appendStringInfoString(&path, "settings.scopeFilter.where");
+	return where_and(where_parse(model, scope, &path), where);
 }
 
 /*

@@ -19,7 +19,7 @@
 #include "utils/builtins.h"
 
 static void emit_batch_keys(QueryBuilder *qb, ParsedFilter *pf, const char *alias,
-							bool batching);
+							bool batching, bool comma);
 static bool emit_select_list(QueryBuilder *qb, ParsedFilter *pf, const char *alias,
 							 bool skip_batched, bool comma);
 static void emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias,
@@ -493,12 +493,12 @@ emit_select_list(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool ski
  * by.  `comma`: something was emitted before.
  */
 static void
-emit_batch_keys(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool batching)
+emit_batch_keys(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool batching,
+				bool comma)
 {
 	ListCell   *lc;
 	int			b = 0;
 	int			k;
-	bool		comma = qb->sql.data[qb->sql.len - 1] != ' ';
 
 	if (!batching)
 		return;
@@ -529,7 +529,7 @@ emit_batch_keys(QueryBuilder *qb, ParsedFilter *pf, const char *alias, bool batc
  * relation the first row.
  */
 static void
-emit_batched_include(QueryBuilder *qb, IncludeSpec *inc, int b, IgnisModel *parent)
+emit_batched_include(QueryBuilder *qb, IncludeSpec *inc, int b)
 {
 	ParsedFilter *spf = inc->scope;
 	IgnisModel *target = inc->target;
@@ -614,7 +614,6 @@ emit_batched_include(QueryBuilder *qb, IncludeSpec *inc, int b, IgnisModel *pare
 		}
 	}
 	appendStringInfo(&qb->sql, ") x GROUP BY %s", keys.data);
-	(void) parent;
 }
 
 static bool
@@ -688,7 +687,7 @@ emit_page(QueryBuilder *qb, ParsedFilter *pf, bool single, int *where_start, int
 		if (!inc->batched)
 			continue;
 		appendStringInfoString(&qb->sql, " LEFT JOIN (");
-		emit_batched_include(qb, inc, b, model);
+		emit_batched_include(qb, inc, b);
 		appendStringInfo(&qb->sql, ") b%d ON ", b);
 		for (k = 0; k < inc->rel->nkeys; k++)
 		{
@@ -745,8 +744,8 @@ emit_rows(QueryBuilder *qb, ParsedFilter *pf, const char *alias, IgnisModel *par
 		appendStringInfoString(&qb->sql, ") AS \"?n\"");
 		first = false;
 	}
-	(void) emit_select_list(qb, pf, alias, top && qb->batching, !first);
-	emit_batch_keys(qb, pf, alias, top && qb->batching);
+	emit_batch_keys(qb, pf, alias, top && qb->batching,
+					emit_select_list(qb, pf, alias, top && qb->batching, !first));
 	appendStringInfo(&qb->sql, " FROM %s %s", model->rel_sql, alias);
 
 	if (via)

@@ -974,6 +974,20 @@ where_parse(IgnisModel *model, JNode *where, StringInfo path)
 	return e;
 }
 
+/* Both conditions (either may be NULL): a conjunction of parsed wheres. */
+WhereExpr *
+where_and(WhereExpr *a, WhereExpr *b)
+{
+	WhereExpr  *e;
+
+	if (a == NULL || b == NULL)
+		return a ? a : b;
+	e = palloc0(sizeof(WhereExpr));
+	e->kind = W_AND;
+	e->children = list_make2(a, b);
+	return e;
+}
+
 /*
  * D12: does the where compile to no condition at all?  {}, {"and": []},
  * {"or": [{}]}, {"not": {}} are empty; {"or": []} is not (it is FALSE).

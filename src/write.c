@@ -216,23 +216,14 @@ emit_returning(QueryBuilder *qb, IgnisModel *model, bool should_return)
 	bool		first = true;
 
 	appendStringInfoString(&qb->sql, " RETURNING ");
-	if (qb->check_scope)
+	if (qb->check_scope && ignis_scope_applies(model))
 	{
 		/* rows written outside the model's scope filter, counted by emit_result */
-		JNode	   *scope = ignis_scope_where(model);
-
-		if (scope)
-		{
-			StringInfoData path;
-
-			initStringInfo(&path);
-			appendStringInfoString(&path, "settings.scopeFilter.where");
-			appendStringInfoString(&qb->sql, "NOT COALESCE(");
-			if (!where_emit(qb, where_parse(model, scope, &path), "t0"))
-				appendStringInfoString(&qb->sql, "true");
-			appendStringInfoString(&qb->sql, ", false) AS \"?outside\", ");
-			qb->scope_checked = model->name;
-		}
+		appendStringInfoString(&qb->sql, "NOT COALESCE(");
+		if (!where_emit(qb, ignis_scope_apply(model, NULL), "t0"))
+			appendStringInfoString(&qb->sql, "true");
+		appendStringInfoString(&qb->sql, ", false) AS \"?outside\", ");
+		qb->scope_checked = model->name;
 	}
 	if (!should_return)
 	{
@@ -752,12 +743,11 @@ write_where(IgnisModel *model, JNode *conditions, const char *argname, IgnisOpti
 		jnode_put(both, "and", list);
 		merged = both;
 	}
-	merged = ignis_scope_and(model, merged);
 	if (merged == conditions)
-		return own;
+		return ignis_scope_apply(model, own);
 	resetStringInfo(&path);
 	appendStringInfoString(&path, argname);
-	return where_parse(model, merged, &path);
+	return ignis_scope_apply(model, where_parse(model, merged, &path));
 }
 
 static void
@@ -1368,7 +1358,7 @@ has_unique_index(IgnisModel *model, int *keys, int nkeys)
 static void
 refuse_scope_filter(IgnisModel *model, const char *what)
 {
-	if (ignis_scope_where(model) != NULL)
+	if (ignis_scope_applies(model))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("ignis: %s is not supported on model \"%s\", which has a scope filter",
