@@ -31,3 +31,12 @@ CREATE FUNCTION ignis.aggregate(model text, spec jsonb DEFAULT '{}', options jso
 
 CREATE FUNCTION ignis.upsert(model text, data jsonb, options jsonb DEFAULT '{}')
   RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE AS 'MODULE_PATHNAME', 'ignis_upsert';
+
+-- ---------------------------------------------------------------------------
+-- alter_model: change a registered model's settings and keep its relations
+-- (a default filter may then filter by the model's own relations)
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION ignis.alter_model(name text, settings jsonb)
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE
+  AS 'MODULE_PATHNAME', 'ignis_alter_model';

@@ -54,6 +54,10 @@ CREATE FUNCTION ignis.register_model(name text, relation regclass, settings json
   RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE
   AS 'MODULE_PATHNAME', 'ignis_register_model';
 
+CREATE FUNCTION ignis.alter_model(name text, settings jsonb)
+  RETURNS jsonb LANGUAGE C VOLATILE PARALLEL UNSAFE
+  AS 'MODULE_PATHNAME', 'ignis_alter_model';
+
 CREATE FUNCTION ignis.unregister_model(name text, cascade_relations boolean DEFAULT false)
   RETURNS boolean LANGUAGE C VOLATILE PARALLEL UNSAFE
   AS 'MODULE_PATHNAME', 'ignis_unregister_model';

@@ -324,6 +324,7 @@ CREATE TABLE public.sec_calls (id serial PRIMARY KEY, fn text NOT NULL, call tex
 INSERT INTO public.sec_calls (fn, call, state) VALUES
 -- reads
 ('find', $$SELECT ignis.find('User', '{"where": {"age": 27}, "fields": ["id"]}')$$, NULL),
+('find', $$SELECT ignis.find('User', '{"where": {"not": {"posts": {"every": {"views": {"gt": 50}}}}, "profile": {"some": {}}, "or": [{"posts": {"some": {"postTags": {"none": {"tag": {"some": {"name": {"ilike": "%js%"}}}}}}}}]}, "fields": ["id"]}')$$, NULL),
 ('find', $$SELECT ignis.find('Post', '{"where": {"or": [{"title": {"like": "%o%"}}, {"views": {"between": [10, 100]}}], "status": {"inq": ["published", "draft"]}, "tags": {"overlaps": ["news", "tech"]}}, "order": ["title DESC"], "limit": 3, "skip": 1}')$$, NULL),
 ('find', $$SELECT ignis.find('Post', '{"where": {"and": [{"title": {"ilike": "%D%"}}, {"title": {"nlike": "x%"}}, {"title": {"regexp": "^[DH]"}}, {"status": {"neq": "draft"}}, {"views": {"notBetween": [0, 5]}}, {"authorId": {"nin": [9]}}, {"not": {"id": {"gt": 4}}}, {"categoryId": {"in": [1, 2, null]}}]}, "fields": ["id", "title"]}')$$, NULL),
 ('find', $$SELECT ignis.find('Post', '{"where": {"tags": {"contains": ["tech"]}, "publishedAt": {"lt": "2024-06-01T00:00:00Z", "gte": "2024-01-01"}}, "fields": ["id", "tags"], "order": ["views DESC"]}')$$, NULL),
@@ -392,6 +393,7 @@ INSERT INTO public.sec_calls (fn, call, state) VALUES
 ('register_relation', $$SELECT ignis.register_relation('Token', 'author', 'one', 'User', '{"fields": ["scores"], "references": ["id"]}')$$, 'ignis.relations'),
 ('register_relation', $$SELECT ignis.register_relation('User', 'byEmail', 'one', 'Post', '{"fields": ["email"], "references": ["id"]}')$$, 'ignis.relations'),
 ('register_relation', $$SELECT ignis.register_relation('Tag', 'postTags', 'many', 'PostTag', '{"fields": ["id"], "references": ["tagId"]}')$$, 'ignis.relations'),
+('alter_model', $$SELECT ignis.alter_model('Token', '{"hiddenProperties": ["doc"], "defaultFilter": {"where": {"mood": "happy"}}}')$$, 'ignis.models'),
 ('unregister_relation', $$SELECT ignis.unregister_relation('Post', 'Zauthor')$$, 'ignis.relations'),
 ('unregister_model', $$SELECT ignis.unregister_model('PostTag', true)$$, 'ignis.models'),
 ('describe_model', $$SELECT ignis.describe_model('Token')$$, NULL),

@@ -14,6 +14,7 @@
 #include "utils/guc.h"
 
 #include "access/relation.h"
+#include "access/xact.h"
 #include "catalog/index.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
@@ -25,6 +26,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 
@@ -401,6 +403,60 @@ normalise_settings(JNode *settings)
 	return norm;
 }
 
+/*
+ * Settings normalised against the built model: the primary key resolved
+ * (explicit, or the table's single-column key) and hidden properties sorted.
+ */
+static void
+settings_complete(IgnisModel *model, JNode *norm, Oid relid)
+{
+	JNode	   *sorted;
+
+	if (jnode_get(norm, "primaryKey") == NULL)
+	{
+		char	   *pk = default_primary_key(relid, model);
+
+		jnode_put(norm, "primaryKey", pk ? jnode_string(pk) : jnode_new(JN_NULL));
+		if (pk)
+			model->pk = ignis_model_find_prop(model, pk);
+	}
+	sorted = jnode_get(norm, "hiddenPropertiesSorted");
+	if (sorted)
+	{
+		jnode_put(norm, "hiddenProperties", sorted);
+		/* drop the helper key */
+		norm->n--;
+		for (int i = 0; i < norm->n; i++)
+			if (strcmp(norm->keys[i], "hiddenPropertiesSorted") == 0)
+			{
+				norm->keys[i] = norm->keys[norm->n];
+				norm->items[i] = norm->items[norm->n];
+			}
+	}
+	model->settings = norm;
+}
+
+/*
+ * The default and scope filters, validated against the model itself
+ * ($setting operands stand for values only known at call time).
+ */
+static void
+validate_filters(IgnisModel *model, JNode *norm, const char *name)
+{
+
+	if (jnode_get(norm, "defaultFilter"))
+		(void) filter_parse(model,
+							ignis_resolve_settings(jnode_get(norm, "defaultFilter"), name,
+												   "settings.defaultFilter", true),
+							"settings.defaultFilter", FILTER_DEFAULT, true, 0);
+	if (jnode_get(norm, "scopeFilter"))
+		(void) filter_parse(model,
+							ignis_resolve_settings(jnode_get(norm, "scopeFilter"), name,
+												   "settings.scopeFilter", true),
+							"settings.scopeFilter", FILTER_DEFAULT, true, 0);
+
+}
+
 PG_FUNCTION_INFO_V1(ignis_register_model);
 Datum
 ignis_register_model(PG_FUNCTION_ARGS)
@@ -409,7 +465,6 @@ ignis_register_model(PG_FUNCTION_ARGS)
 	Oid			relid;
 	JNode	   *settings;
 	JNode	   *norm;
-	JNode	   *sorted;
 	IgnisModel *model;
 	Datum		result;
 	Oid			types[3] = {TEXTOID, OIDOID, JSONBOID};
@@ -436,45 +491,8 @@ ignis_register_model(PG_FUNCTION_ARGS)
 
 	norm = normalise_settings(settings);
 	model = ignis_model_build(name, relid, norm, CurrentMemoryContext);
-
-	/* resolve the primary key: explicit, or the table's single-column key */
-	if (jnode_get(norm, "primaryKey") == NULL)
-	{
-		char	   *pk = default_primary_key(relid, model);
-
-		jnode_put(norm, "primaryKey", pk ? jnode_string(pk) : jnode_new(JN_NULL));
-		if (pk)
-			model->pk = ignis_model_find_prop(model, pk);
-	}
-	sorted = jnode_get(norm, "hiddenPropertiesSorted");
-	if (sorted)
-	{
-		jnode_put(norm, "hiddenProperties", sorted);
-		/* drop the helper key */
-		norm->n--;
-		for (int i = 0; i < norm->n; i++)
-			if (strcmp(norm->keys[i], "hiddenPropertiesSorted") == 0)
-			{
-				norm->keys[i] = norm->keys[norm->n];
-				norm->items[i] = norm->items[norm->n];
-			}
-	}
-	model->settings = norm;
-
-	/*
-	 * The default and scope filters, validated against the model itself
-	 * ($setting operands stand for values only known at call time).
-	 */
-	if (jnode_get(norm, "defaultFilter"))
-		(void) filter_parse(model,
-							ignis_resolve_settings(jnode_get(norm, "defaultFilter"), name,
-												   "settings.defaultFilter", true),
-							"settings.defaultFilter", FILTER_DEFAULT, true, 0);
-	if (jnode_get(norm, "scopeFilter"))
-		(void) filter_parse(model,
-							ignis_resolve_settings(jnode_get(norm, "scopeFilter"), name,
-												   "settings.scopeFilter", true),
-							"settings.scopeFilter", FILTER_DEFAULT, true, 0);
+	settings_complete(model, norm, relid);
+	validate_filters(model, norm, name);
 
 	values[0] = CStringGetTextDatum(name);
 	values[1] = ObjectIdGetDatum(relid);
@@ -482,6 +500,84 @@ ignis_register_model(PG_FUNCTION_ARGS)
 	catalog_exec("INSERT INTO ignis.models (name, relid, settings)"
 				 " VALUES ($1, $2::pg_catalog.oid::pg_catalog.regclass, $3)",
 				 3, types, values, false);
+	result = describe_jsonb(model);
+	result = SPI_datumTransfer(result, false, -1);
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * ignis.alter_model(name, settings): change the settings of a registered
+ * model and keep its relations.  Keys given replace the model's (null: back
+ * to the default); the others stay.  The filters are validated against the
+ * model as it will be, relations included, so a default filter may filter by
+ * the model's own relations (they exist only after registration).
+ */
+PG_FUNCTION_INFO_V1(ignis_alter_model);
+Datum
+ignis_alter_model(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_to_cstring(text_arg(fcinfo, 0, "name"));
+	JNode	   *changes;
+	JNode	   *merged;
+	JNode	   *norm;
+	JNode	   *stored;
+	IgnisModel *model;
+	Oid			relid;
+	Datum		result;
+	Oid			types[2] = {TEXTOID, JSONBOID};
+	Datum		values[2];
+	int			i,
+				r;
+
+	changes = ignis_arg_object(PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1), "settings");
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "ignis: SPI_connect failed");
+	if (!model_exists(name))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("ignis: model \"%s\" does not exist", name),
+				 errhint("Register it with ignis.register_model().")));
+	model = ignis_model_get(name);
+	relid = model->relid;
+	stored = model->settings;
+
+	merged = jnode_object(stored->n + changes->n);
+	for (i = 0; i < stored->n; i++)
+		if (jnode_get(changes, stored->keys[i]) == NULL)
+			jnode_add(merged, stored->keys[i], stored->items[i]);
+	for (i = 0; i < changes->n; i++)
+		if (changes->items[i]->type != JN_NULL)
+			jnode_add(merged, changes->keys[i], changes->items[i]);
+	/* the model pointer dies with the cache reset below: copy nothing from it */
+	model = NULL;
+
+	norm = normalise_settings(merged);
+	model = ignis_model_build(name, relid, norm, CurrentMemoryContext);
+	settings_complete(model, norm, relid);
+
+	values[0] = CStringGetTextDatum(name);
+	values[1] = JsonbPGetDatum(jnode_to_jsonb(norm));
+	catalog_exec("UPDATE ignis.models SET settings = $2 WHERE name OPERATOR(pg_catalog.=) $1",
+				 2, types, values, false);
+
+	/* the model as it now is, with its relations, from the catalog */
+	CommandCounterIncrement();
+	ignis_cache_reset();
+	PushCopiedSnapshot(GetActiveSnapshot());
+	UpdateActiveSnapshotCommandId();
+	model = ignis_model_get(name);
+	PopActiveSnapshot();
+	for (r = 0; r < model->nrels; r++)
+		for (i = 0; i < model->rels[r].nkeys; i++)
+			if (ignis_model_find_prop(model, model->rels[r].fields[i]) < 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("ignis: relation \"%s\" of model \"%s\" uses property \"%s\", which the new settings do not have",
+								model->rels[r].name, name, model->rels[r].fields[i]),
+						 errhint("Unregister the relation first, or keep the property.")));
+	validate_filters(model, norm, name);
+
 	result = describe_jsonb(model);
 	result = SPI_datumTransfer(result, false, -1);
 	SPI_finish();

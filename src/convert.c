@@ -286,7 +286,10 @@ ignis_json_path_prop(IgnisModel *model, const char *key, const char **rest,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("ignis: unknown property \"%s\" of model \"%s\" at %s",
 						propname, model->name, path),
-				 errhint("A key containing \".\" or \"[\" is a JSON path whose first component is a json or jsonb property.")));
+				 ignis_model_find_rel(model, propname)
+				 ? errhint("\"%s\" is a relation of model \"%s\", not a json or jsonb property; in a where, filter by its rows with {\"%s\": {\"some\": {...}}}.",
+						   propname, model->name, propname)
+				 : errhint("A key containing \".\" or \"[\" is a JSON path whose first component is a json or jsonb property.")));
 	prop = &model->props[idx];
 	if (prop->kind != PROP_JSON && prop->kind != PROP_JSONB)
 		ereport(ERROR,

@@ -424,6 +424,9 @@ extern void select_build_count(QueryBuilder *qb, IgnisModel *model, WhereExpr *w
 							   bool exists);
 extern char *select_as_jsonb(QueryBuilder *qb);
 extern void select_build_rows_of(QueryBuilder *qb, IgnisModel *model, WhereExpr *where);
+extern void select_rel_condition(QueryBuilder *qb, IgnisRelationDef *rel, IgnisModel *target,
+								 IgnisModel *parent, const char *alias,
+								 const char *parent_alias);
 
 /* ---------------------------------------------------------------------------
  * Scope filters and $setting operands (scope.c)

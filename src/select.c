@@ -66,9 +66,12 @@ emit_limit(QueryBuilder *qb, bool has_limit, int64 limit, int64 offset, bool alw
 	}
 }
 
-/* The relation's join condition: target.refs[i] = parent.fields[i]. */
-static void
-emit_rel_condition(QueryBuilder *qb, IgnisRelationDef *rel, IgnisModel *target,
+/*
+ * The relation's join condition: target.refs[i] = parent.fields[i]
+ * (includes, related order, relation counts, relation filters).
+ */
+void
+select_rel_condition(QueryBuilder *qb, IgnisRelationDef *rel, IgnisModel *target,
 				   IgnisModel *parent, const char *alias, const char *parent_alias)
 {
 	int			i;
@@ -95,7 +98,7 @@ static void
 emit_join_condition(QueryBuilder *qb, IncludeSpec *inc, IgnisModel *parent,
 					const char *alias, const char *parent_alias)
 {
-	emit_rel_condition(qb, inc->rel, inc->target, parent, alias, parent_alias);
+	select_rel_condition(qb, inc->rel, inc->target, parent, alias, parent_alias);
 }
 
 /* " AND <where>" unless the where is empty */
@@ -127,7 +130,7 @@ emit_relation_count(QueryBuilder *qb, IgnisRelationDef *rel, IgnisModel *target,
 
 	appendStringInfo(&qb->sql, "(SELECT pg_catalog.count(*) FROM %s %s WHERE ",
 					 target->rel_sql, alias);
-	emit_rel_condition(qb, rel, target, parent, alias, parent_alias);
+	select_rel_condition(qb, rel, target, parent, alias, parent_alias);
 	emit_and_where(qb, where, alias);
 	appendStringInfoChar(&qb->sql, ')');
 }
@@ -234,7 +237,7 @@ emit_order_value(QueryBuilder *qb, ParsedFilter *pf, OrderItem *oi, const char *
 			hop = lfirst(lc);
 			if (i > 0)
 				appendStringInfoString(&qb->sql, " AND ");
-			emit_rel_condition(qb, hop->rel, hop->target, hop->source, aliases[i], prev);
+			select_rel_condition(qb, hop->rel, hop->target, hop->source, aliases[i], prev);
 			emit_and_where(qb, hop->where, aliases[i]);
 			prev = aliases[i];
 			i++;

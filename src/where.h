@@ -17,8 +17,17 @@ typedef enum WKind
 	W_OR,
 	W_NOT,
 	W_COND,
-	W_CONST
+	W_CONST,
+	W_REL						/* a quantifier over the rows of a relation */
 } WKind;
+
+/* How many of the related rows must match (W_REL). */
+typedef enum RelQuant
+{
+	Q_SOME,						/* at least one */
+	Q_EVERY,					/* all of them (none is all) */
+	Q_NONE						/* not one */
+} RelQuant;
 
 typedef enum CondOp
 {
@@ -79,6 +88,13 @@ struct WhereExpr
 	int			noperands;
 	Operand		operands[2];
 	bool		with_null;		/* in/nin list had a null element (D4) */
+
+	/* W_REL: child is the condition on the related rows, or NULL */
+	IgnisRelationDef *rel;
+	IgnisModel *source;			/* the model the relation belongs to */
+	IgnisModel *related;		/* the relation's target */
+	RelQuant	quant;
+	WhereExpr  *visible;		/* the target's default and scope filter, or NULL */
 };
 
 /* convert.c */

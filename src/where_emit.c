@@ -40,6 +40,9 @@ emits(WhereExpr *e)
 				if (!emits(lfirst(lc)))
 					return false;
 			return true;
+		case W_REL:
+			/* every related row meets no condition: always */
+			return e->quant != Q_EVERY || (e->child != NULL && emits(e->child));
 		default:
 			return true;
 	}
@@ -313,6 +316,46 @@ emit_cond(QueryBuilder *qb, WhereExpr *e, const char *alias)
 	appendStringInfoChar(sql, ')');
 }
 
+static void emit_expr(QueryBuilder *qb, WhereExpr *e, const char *alias);
+
+/*
+ * A quantifier over related rows, as a semi-join the planner can serve from
+ * an index on the foreign key:
+ *
+ *	 some:	EXISTS (SELECT 1 FROM target eN WHERE <join> AND <visible> AND <where>)
+ *	 none:	NOT EXISTS (... AND <where>)
+ *	 every: NOT EXISTS (... AND (<where>) IS NOT TRUE)
+ *
+ * "every" looks for a related row that does not match, and a row whose
+ * condition is NULL does not match.  <visible> is the target's default and
+ * scope filter: rows it leaves out are not related rows at all.
+ */
+static void
+emit_relation(QueryBuilder *qb, WhereExpr *e, const char *alias)
+{
+	StringInfo	sql = &qb->sql;
+	char	   *ra = psprintf("e%d", qb->next_alias++);
+
+	appendStringInfo(sql, "(%sEXISTS (SELECT 1 FROM %s %s WHERE ",
+					 e->quant == Q_SOME ? "" : "NOT ", e->related->rel_sql, ra);
+	select_rel_condition(qb, e->rel, e->related, e->source, ra, alias);
+	if (e->visible && emits(e->visible))
+	{
+		appendStringInfoString(sql, " AND ");
+		emit_expr(qb, e->visible, ra);
+	}
+	if (e->child && emits(e->child))
+	{
+		appendStringInfoString(sql, " AND ");
+		if (e->quant == Q_EVERY)
+			appendStringInfoChar(sql, '(');
+		emit_expr(qb, e->child, ra);
+		if (e->quant == Q_EVERY)
+			appendStringInfoString(sql, ") IS NOT TRUE");
+	}
+	appendStringInfoString(sql, "))");
+}
+
 static void
 emit_expr(QueryBuilder *qb, WhereExpr *e, const char *alias)
 {
@@ -328,6 +371,9 @@ emit_expr(QueryBuilder *qb, WhereExpr *e, const char *alias)
 			return;
 		case W_COND:
 			emit_cond(qb, e, alias);
+			return;
+		case W_REL:
+			emit_relation(qb, e, alias);
 			return;
 		case W_NOT:
 			if (!emits(e->child))

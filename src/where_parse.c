@@ -93,6 +93,9 @@ static WhereExpr *parse_object(IgnisModel *model, JNode *where, StringInfo path,
 static int	where_conditions = 0;
 static StringInfo where_condition_path = NULL;
 
+/* Relations the where being parsed has followed to reach this point. */
+static int	where_relation_depth = 0;
+
 static void
 count_condition(void)
 {
@@ -902,6 +905,156 @@ parse_group(IgnisModel *model, const char *key, JNode *v, StringInfo path, int d
 	return e;
 }
 
+/* A where key that is neither a property nor a relation of the model. */
+static pg_noreturn void
+unknown_key(IgnisModel *model, const char *key, StringInfo path)
+{
+	const char **names = palloc(sizeof(char *) * (model->nprops + model->nrels + 1));
+	const char *best;
+	int			n = 0;
+	int			i;
+
+	for (i = 0; i < model->nprops; i++)
+		names[n++] = model->props[i].name;
+	for (i = 0; i < model->nrels; i++)
+		names[n++] = model->rels[i].name;
+	best = closest_match(key, names, n);
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_COLUMN),
+			 errmsg("ignis: unknown property \"%s\" of model \"%s\" at %s",
+					key, model->name, path->data),
+			 best ? errhint("Did you mean \"%s\"?", best)
+			 : errhint("Properties of \"%s\": %s.", model->name,
+					   ignis_prop_names_hint(model))));
+}
+
+/* ---------------------------------------------------------------------------
+ * Filters by related rows: {"posts": {"some" | "every" | "none": {...}}} and
+ * {"author": null}
+ * ---------------------------------------------------------------------------
+ */
+static const char *const quantifier_names[] = {"some", "every", "none"};
+
+/*
+ * The rows of the target that count as related at all: those its default
+ * filter and scope filter let through, AND-ed whatever the quantifier's
+ * where says (it is a condition on these rows, not an override of them).
+ */
+static WhereExpr *
+visible_related(IgnisModel *target, int depth)
+{
+	JNode	   *defaults = ignis_default_filter(target);
+	JNode	   *scope = ignis_scope_where(target);
+	WhereExpr  *e = NULL;
+	StringInfoData p;
+
+	if (defaults && (defaults = jnode_get(defaults, "where")) != NULL &&
+		defaults->type == JN_OBJECT)
+	{
+		initStringInfo(&p);
+		appendStringInfoString(&p, "settings.defaultFilter.where");
+		e = parse_object(target, defaults, &p, depth);
+	}
+	if (scope)
+	{
+		initStringInfo(&p);
+		appendStringInfoString(&p, "settings.scopeFilter.where");
+		e = where_and(parse_object(target, scope, &p, depth), e);
+	}
+	return where_is_empty(e) ? NULL : e;
+}
+
+static WhereExpr *
+make_relation(IgnisModel *model, IgnisRelationDef *rel, IgnisModel *target,
+			  WhereExpr *visible, RelQuant quant, WhereExpr *child)
+{
+	WhereExpr  *e = palloc0(sizeof(WhereExpr));
+
+	count_condition();
+	e->kind = W_REL;
+	e->rel = rel;
+	e->source = model;
+	e->related = target;
+	e->visible = visible;
+	e->quant = quant;
+	e->child = child;
+	return e;
+}
+
+/* The value of a where key that names a relation of the model. */
+static WhereExpr *
+parse_relation(IgnisModel *model, IgnisRelationDef *rel, JNode *v, StringInfo path,
+			   int depth)
+{
+	IgnisModel *target;
+	WhereExpr  *visible;
+	List	   *conds = NIL;
+	int			i;
+
+	if (v->type != JN_NULL && v->type != JN_OBJECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: %s filters by relation \"%s\" and needs an object of quantifiers or null, not %s",
+						path->data, rel->name, jnode_type_name(v)),
+				 errhint("For example {\"%s\": {\"some\": {...}}}, {\"%s\": {\"none\": {...}}} or {\"%s\": null}.",
+						 rel->name, rel->name, rel->name)));
+	if (v->type == JN_OBJECT && v->n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: empty relation filter at %s", path->data),
+				 errhint("Say which related rows must match: \"some\", \"every\" or \"none\" (\"some\": {} means at least one related row).")));
+
+	if (++where_relation_depth > IGNIS_MAX_INCLUDE_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("ignis: relation filters nested deeper than %d relations at %s",
+						IGNIS_MAX_INCLUDE_DEPTH, path->data),
+				 errhint("Relation filters in the default filters of related models count too; default filters that filter by each other's relations never end.")));
+	target = ignis_model_get(rel->target);
+	ignis_check_scope(target, OP_FIND, "find");
+	visible = visible_related(target, depth + 1);
+
+	if (v->type == JN_NULL)
+		conds = list_make1(make_relation(model, rel, target, visible, Q_NONE, NULL));
+	for (i = 0; v->type == JN_OBJECT && i < v->n; i++)
+	{
+		const char *key = v->keys[i];
+		JNode	   *item = v->items[i];
+		int			old = errpath_push_key(path, key);
+		RelQuant	quant;
+
+		CHECK_FOR_INTERRUPTS();
+		if (strcmp(key, "some") == 0)
+			quant = Q_SOME;
+		else if (strcmp(key, "every") == 0)
+			quant = Q_EVERY;
+		else if (strcmp(key, "none") == 0)
+			quant = Q_NONE;
+		else
+		{
+			const char *best = closest_match(key, quantifier_names,
+											 lengthof(quantifier_names));
+
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: unknown relation quantifier \"%s\" at %s", key, path->data),
+					 best ? errhint("Did you mean \"%s\"?", best)
+					 : errhint("Quantifiers of relation \"%s\": some, every, none.", rel->name)));
+		}
+		if (item->type != JN_OBJECT)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ignis: %s must be a where object of model \"%s\", not %s",
+							path->data, target->name, jnode_type_name(item)),
+					 errhint("{} matches every related row.")));
+		conds = lappend(conds, make_relation(model, rel, target, visible, quant,
+											 parse_object(target, item, path, depth + 1)));
+		errpath_pop(path, old);
+	}
+	where_relation_depth--;
+	return and_of(conds);
+}
+
 static WhereExpr *
 parse_object(IgnisModel *model, JNode *where, StringInfo path, int depth)
 {
@@ -922,6 +1075,7 @@ parse_object(IgnisModel *model, JNode *where, StringInfo path, int depth)
 		else
 		{
 			EntryCtx	ec;
+			IgnisRelationDef *rel;
 
 			memset(&ec, 0, sizeof(ec));
 			if (strpbrk(key, ".[") != NULL)
@@ -936,9 +1090,18 @@ parse_object(IgnisModel *model, JNode *where, StringInfo path, int depth)
 				ec.path = ignis_path_operand(components);
 				ec.single_key = single_object_key(components);
 			}
+			else if ((rel = ignis_model_find_rel(model, key)) != NULL)
+			{
+				conds = lappend(conds, parse_relation(model, rel, v, path, depth));
+				errpath_pop(path, old);
+				continue;
+			}
 			else
 			{
-				int			idx = ignis_prop_or_error(model, key, path->data);
+				int			idx = ignis_model_find_prop(model, key);
+
+				if (idx < 0)
+					unknown_key(model, key, path);
 
 				ec.prop = &model->props[idx];
 				ec.target = (ec.prop->kind == PROP_JSON || ec.prop->kind == PROP_JSONB)
@@ -968,6 +1131,7 @@ where_parse(IgnisModel *model, JNode *where, StringInfo path)
 						jnode_type_name(where))));
 	/* an error leaves the counter to the next where_parse, which resets it */
 	where_conditions = 0;
+	where_relation_depth = 0;
 	where_condition_path = path;
 	e = parse_object(model, where, path, 0);
 	where_condition_path = NULL;
