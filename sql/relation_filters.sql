@@ -128,9 +128,13 @@ ROLLBACK;
 
 -- build_query: the semi-joins with their join condition, the target's
 -- default filter (e1."deleted_at" IS NULL) and the condition, values as
--- parameters; "every" looks for a row whose condition IS NOT TRUE.
+-- parameters; "every" looks for a row whose condition is not true.
 SELECT ignis.build_query('User', '{"fields": ["id"], "where": {"posts": {"every": {"views": {"gt": 5}}}, "profile": null}}');
 SELECT ignis.build_query('Post', '{"fields": ["id"], "where": {"postTags": {"some": {"tag": {"some": {"name": "json"}}}}}}') ->> 'sql' AS nested;
+-- On a nullable column "every" needs IS NOT TRUE; a condition that is never
+-- NULL (views is NOT NULL) is negated with NOT, which the planner turns into
+-- the opposite operator (views <= 5) an index can serve.
+SELECT ignis.build_query('User', '{"fields": ["id"], "where": {"posts": {"every": {"categoryId": {"neq": 3}}}}}') ->> 'sql' AS nullable;
 
 -- Running build_query's statement by hand gives what find gives.
 SELECT run_build_query(ignis.build_query('User', '{"fields": ["id"], "where": {"posts": {"every": {"views": {"gt": 5}}}, "profile": null}}'))

@@ -679,9 +679,9 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 	}
 }
 
-/* Whether a column is declared NOT NULL. */
-static bool
-column_not_null(IgnisModel *model, IgnisProperty *prop)
+/* Whether a property's column is declared NOT NULL. */
+bool
+ignis_prop_not_null(IgnisModel *model, IgnisProperty *prop)
 {
 	HeapTuple	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(model->relid),
 									  Int16GetDatum(prop->attnum));
@@ -763,7 +763,7 @@ parse_keyset(ParsedFilter *pf, JNode *filter, FilterUse use, StringInfo path)
 		OrderItem  *oi = lfirst(lc);
 
 		oi->notnull = oi->hops == NIL && !oi->json_path &&
-			(oi->prop == model->pk || column_not_null(model, &model->props[oi->prop]));
+			(oi->prop == model->pk || ignis_prop_not_null(model, &model->props[oi->prop]));
 		/* the values go back to the caller in range.next */
 		if (!oi->count && oi->model->props[oi->prop].hidden)
 			ereport(ERROR,

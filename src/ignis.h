@@ -412,6 +412,7 @@ typedef enum FilterUse
 extern ParsedFilter *filter_parse(IgnisModel *model, JNode *filter, const char *argname,
 								  FilterUse use, bool skip_default, int depth);
 extern bool filter_keyset_row_comparable(ParsedFilter *pf);
+extern bool ignis_prop_not_null(IgnisModel *model, IgnisProperty *prop);
 extern char *filter_order_words(const char *item, bool *desc, int *nulls, const char *path);
 extern JNode *filter_merge_where(JNode *defaults, JNode *user);
 extern void filter_check_object(JNode *node, const char *path);

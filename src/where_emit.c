@@ -319,6 +319,53 @@ emit_cond(QueryBuilder *qb, WhereExpr *e, const char *alias)
 static void emit_expr(QueryBuilder *qb, WhereExpr *e, const char *alias);
 
 /*
+ * Whether a condition on the rows of model is never NULL: comparisons of NOT
+ * NULL columns with a value, null tests, EXISTS, and and/or/not of those.
+ * For such a condition "IS NOT TRUE" is plain NOT, which the planner turns
+ * into the negated operator (views >= $1 -> views < $1) that an index serves.
+ */
+static bool
+never_null(WhereExpr *e, IgnisModel *model)
+{
+	ListCell   *lc;
+
+	check_stack_depth();
+	switch (e->kind)
+	{
+		case W_CONST:
+		case W_REL:
+			return true;
+		case W_NOT:
+			return never_null(e->child, model);
+		case W_AND:
+		case W_OR:
+			foreach(lc, e->children)
+				if (!never_null(lfirst(lc), model))
+					return false;
+			return true;
+		case W_COND:
+			switch (e->op)
+			{
+				case C_IS_NULL:
+				case C_IS_NOT_NULL:
+					return true;
+				case C_EQ:
+				case C_NEQ:
+				case C_GT:
+				case C_GTE:
+				case C_LT:
+				case C_LTE:
+				case C_BETWEEN:
+				case C_NOT_BETWEEN:
+					return e->target == TGT_COLUMN && ignis_prop_not_null(model, e->prop);
+				default:
+					return false;
+			}
+	}
+	return false;
+}
+
+/*
  * A quantifier over related rows, as a semi-join the planner can serve from
  * an index on the foreign key:
  *
@@ -327,7 +374,8 @@ static void emit_expr(QueryBuilder *qb, WhereExpr *e, const char *alias);
  *	 every: NOT EXISTS (... AND (<where>) IS NOT TRUE)
  *
  * "every" looks for a related row that does not match, and a row whose
- * condition is NULL does not match.  <visible> is the target's default and
+ * condition is NULL does not match (a condition that is never NULL is
+ * negated with a plain NOT).  <visible> is the target's default and
  * scope filter: rows it leaves out are not related rows at all.
  */
 static void
@@ -346,12 +394,17 @@ emit_relation(QueryBuilder *qb, WhereExpr *e, const char *alias)
 	}
 	if (e->child && emits(e->child))
 	{
-		appendStringInfoString(sql, " AND ");
-		if (e->quant == Q_EVERY)
+		bool		negate = e->quant == Q_EVERY;
+		bool		is_not_true = negate && !never_null(e->child, e->related);
+
+		appendStringInfoString(sql, negate && !is_not_true ? " AND NOT (" : " AND ");
+		if (is_not_true)
 			appendStringInfoChar(sql, '(');
 		emit_expr(qb, e->child, ra);
-		if (e->quant == Q_EVERY)
+		if (is_not_true)
 			appendStringInfoString(sql, ") IS NOT TRUE");
+		else if (negate)
+			appendStringInfoChar(sql, ')');
 	}
 	appendStringInfoString(sql, "))");
 }
