@@ -6,9 +6,10 @@
 --
 -- The first 20 users of one country every visible post of whom has at
 -- least :v views ({"posts": {"every": {...}}}, true for a user without
--- posts; 40% to 80% of the users).  ignis writes NOT EXISTS (... AND
--- (<where>) IS NOT TRUE), right whatever the where's NULLs; the
--- hand-written twin knows views is NOT NULL and negates the condition.
+-- posts; 40% to 80% of the users).  views is NOT NULL, so ignis writes
+-- NOT EXISTS (... AND NOT (views >= v)), which the planner turns into
+-- views < v as the hand-written twin has it (on a nullable column it would
+-- be (<where>) IS NOT TRUE).
 -- Pages from a given user id on: see 13_find_relation_filter.sql.
 -- @ignis
 SELECT ignis.find('User', ('{"where": {"country": "' || (ARRAY['DE','FR','US','GB','VN','JP','BR','IN','ES','IT'])[:c] || '",
