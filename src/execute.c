@@ -125,7 +125,7 @@ ignis_execute(QueryBuilder *qb, bool read_only, bool *isnull)
 		elog(ERROR, "ignis: SPI_connect failed");
 
 	plan_cache_get(&handle, qb->sql.data, qb->plan_class.data, qb->nparams, qb->types,
-				   qb->no_cache);
+				   qb->no_cache, qb->paged);
 	if (handle.measuring)
 		INSTR_TIME_SET_CURRENT(start);
 

@@ -290,6 +290,7 @@ typedef struct QueryBuilder
 	StringInfoData plan_class;	/* per skewed comparison: common or rare value */
 	bool		single_row;		/* no row means JSON null (find_one, find_by_id) */
 	bool		no_cache;		/* text grows with the data: run it unprepared */
+	bool		paged;			/* a LIMIT is a parameter: generic plans serial */
 	bool		batching;		/* select.c: the page carries batched includes' keys */
 	bool		check_scope;	/* writes: RETURNING checks the scope filter */
 	const char *scope_checked;	/* model whose scope column 2 checks, or NULL */
@@ -477,7 +478,7 @@ typedef struct PlanHandle
 } PlanHandle;
 
 extern void plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class,
-						   int nargs, Oid *argtypes, bool no_cache);
+						   int nargs, Oid *argtypes, bool no_cache, bool paged);
 extern void plan_cache_report(PlanHandle *handle, double elapsed_us);
 extern void plan_cache_release(PlanHandle *handle);
 extern void plan_cache_new_generation(void);

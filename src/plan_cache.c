@@ -187,17 +187,24 @@ plan_cache_reset(void)
 /*
  * Cursor options of a prepared statement.  CURSOR_OPT_PARALLEL_OK lets the
  * planner use parallel workers (SPI_prepare alone never does), so a count
- * over a large table runs as fast as the same SQL typed by hand.
+ * over a large table runs as fast as the same SQL typed by hand.  The
+ * generic plan of a page (LIMIT $n) stays serial in "auto" mode: it costs
+ * the LIMIT as a tenth of the table and so readily starts workers for
+ * twenty rows (a Gather Merge over an anti-join, 60 ms instead of 0.3); the
+ * per-call plan it is measured against knows the limit and may still go
+ * parallel where that pays.
  */
 static int
-cursor_options(int mode)
+cursor_options(int mode, bool paged)
 {
 	switch (mode)
 	{
 		case IGNIS_PLAN_CUSTOM:
 			return CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_CUSTOM_PLAN;
 		case IGNIS_PLAN_GENERIC:
-			return CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_GENERIC_PLAN;
+			/* measured against a per-call plan, which may go parallel */
+			return (paged && ignis_plan_mode == IGNIS_PLAN_AUTO ? 0 : CURSOR_OPT_PARALLEL_OK) |
+				CURSOR_OPT_GENERIC_PLAN;
 		default:
 			return CURSOR_OPT_PARALLEL_OK;
 	}
@@ -249,7 +256,7 @@ new_slot(uint64 key, const char *sql, const char *plan_class, int mode, int narg
 
 	/* measuring starts with the per-call plan: planned for the values at hand */
 	first = prepare_kept(sql, nargs, argtypes,
-						 cursor_options(measure ? IGNIS_PLAN_CUSTOM : mode));
+						 cursor_options(measure ? IGNIS_PLAN_CUSTOM : mode, false));
 	cxt = AllocSetContextCreate(plan_cache_cxt, "ignis plan entry", ALLOCSET_SMALL_SIZES);
 	slot = MemoryContextAllocZero(cxt, sizeof(PlanSlot));
 	slot->cxt = cxt;
@@ -282,7 +289,7 @@ new_slot(uint64 key, const char *sql, const char *plan_class, int mode, int narg
  */
 void
 plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class, int nargs,
-			   Oid *argtypes, bool no_cache)
+			   Oid *argtypes, bool no_cache, bool paged)
 {
 	uint64		key;
 	PlanHashEntry *he;
@@ -338,7 +345,7 @@ plan_cache_get(PlanHandle *handle, const char *sql, const char *plan_class, int 
 			slot->plans[handle->which] =
 				prepare_kept(slot->sql, slot->nargs, slot->argtypes,
 							 cursor_options(handle->which == 1 ? IGNIS_PLAN_CUSTOM
-											: IGNIS_PLAN_GENERIC));
+											: IGNIS_PLAN_GENERIC, paged));
 		handle->measuring = true;
 	}
 	handle->plan = slot->plans[handle->which];

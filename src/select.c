@@ -56,6 +56,7 @@ emit_limit(QueryBuilder *qb, bool has_limit, int64 limit, int64 offset, bool alw
 		j->str = psprintf(INT64_FORMAT, limit);
 		appendStringInfoString(&qb->sql, " LIMIT ");
 		qb_append_new_param(qb, INT8OID, Int64GetDatum(limit), false, j);
+		qb->paged = true;
 	}
 	if (always_offset || offset > 0)
 	{
