@@ -56,9 +56,11 @@ ignis.exists_with and (sampled) ignis.build_query, and checks:
               nested up to 3 relations, beside plain conditions, under
               not/or/and) returns through find, count and exists_with the
               rows computed from plain finds without relation filters (see
-              RelationCheck), or fails as its parts fail alone; first a few
-              fixed calls: 16 relations deep but not 17, the errors of broken
-              quantifiers and values with their paths and hints
+              RelationCheck), or fails as its parts fail alone; the same for
+              a relation filter in an include's scope (rows or a relation
+              count, correlated or batched); first a few fixed calls: 16
+              relations deep but not 17, the errors of broken quantifiers and
+              values with their paths and hints
 
 Deterministic for a given database, --seed and -n.  Prints each distinct
 failure with the call that triggers it (--repro-file collects the complete SQL
@@ -1544,6 +1546,9 @@ class RelationCheck:
                             if t in self.rows and len(fields) == len(refs)
                             and readable(m, fields) and readable(self.models[t], refs)]
         self.parents = [n for n in sorted(self.rels) if self.rels[n]]
+        # includes whose scope can filter by relations
+        self.includers = [(n, rel) for n in self.parents for rel in self.rels[n]
+                          if self.models[n].keys[rel][2] in self.parents]
         if not self.res.check("relation", bool(self.parents), 0,
                               "no model with a relation to check", sorted(self.rows), "-"):
             return False
@@ -1666,6 +1671,51 @@ class RelationCheck:
                 out &= {pk for pk, k in pkeys.items() if k is None or k not in miss}
         return out
 
+    def execute(self, it, tested, found, extra):
+        """Runs the tested calls (function, helper call, call) with the plain
+        finds of found's keys (filled in with their pks) and the extra
+        statements.  Returns the tested calls' results and the extra
+        statements' results, or None when there is nothing to compare: the
+        session was lost, or a plain find failed (then each tested call must
+        fail with one of the plain finds' SQLSTATEs)."""
+        keys = list(found)
+        refs = [helper_call("find", k[0], '{"where": %s, "fields": %s, "limit": %d}' % (
+                    k[1], enc([self.models[k[0]].pk]), BIG_LIMIT),
+                    enc({"shouldSkipDefaultFilter": True})) for k in keys] + extra
+        outs = self.run(it, [t[1] for t in tested] + refs, tested[0][2])
+        if outs is None:
+            return None
+        if len(outs) != len(tested) + len(refs):
+            self.res.check("crash", False, it, "wrong number of results", outs, tested[0][2])
+            return None
+        touts = outs[:len(tested)]
+        routs = outs[len(tested):]
+        for (fn, _, text), out in zip(tested, touts):
+            key = "ok" if out.get("ok") else out.get("state")
+            self.outcomes.setdefault(fn, {}).setdefault(key, 0)
+            self.outcomes[fn][key] += 1
+            if out.get("stage") != "input":
+                error_checks(self.res, it, fn, out, text,
+                             "conditions" if fn in ("count", "exists_with") else "filter")
+
+        ref_errors = {out.get("state"): out.get("msg") for out in routs if not out.get("ok")}
+        if ref_errors:
+            # a part of the where fails on its own: the call fails the same way
+            if ref_errors.keys() & PG_RUNTIME_STATES:
+                return None
+            for (fn, _, text), out in zip(tested, touts):
+                if out.get("state") in PG_RUNTIME_STATES:
+                    continue
+                self.res.check("relation", not out.get("ok") and out.get("state") in ref_errors, it,
+                               "%s: a relation filter whose where fails on its own does not fail the same way" % fn,
+                               "%s | alone: %s" % ("ok" if out.get("ok") else "%s: %s" % (
+                                   out.get("state"), out.get("msg")), ref_errors), text)
+            return None
+        for k, out in zip(keys, routs):
+            kpk = self.models[k[0]].pk
+            found[k] = {row[kpk] for row in json.loads(out["r"], parse_float=Decimal)}
+        return touts, routs[len(keys):]
+
     # -- one check ---------------------------------------------------------------
     def settings(self, it):
         r = self.r
@@ -1679,6 +1729,9 @@ class RelationCheck:
         if self.n % 50 == 0:
             self.settings(it)
         self.n += 1
+        if self.includers and r.random() < 0.25:
+            self.check_include(it)
+            return
         name = r.choice(self.parents)
         m = self.models[name]
         pk = m.pk
@@ -1724,48 +1777,18 @@ class RelationCheck:
         else:
             for s in specs:
                 self.leaves(s, found)
-        keys = list(found)
-        refs = [helper_call("find", k[0], '{"where": %s, "fields": %s, "limit": %d}' % (
-                    k[1], enc([self.models[k[0]].pk]), BIG_LIMIT),
-                    enc({"shouldSkipDefaultFilter": True})) for k in keys]
         top_plain = form == "plain" and bool(specs[0][1])
+        extra = []
         if top_plain:
-            refs.append(helper_call("find", name, enc({"where": specs[0][1], "fields": [pk],
-                                                        "limit": BIG_LIMIT}), o_text))
-        outs = self.run(it, [t[1] for t in tested] + refs, tested[0][2])
-        if outs is None:
+            extra.append(helper_call("find", name, enc({"where": specs[0][1], "fields": [pk],
+                                                         "limit": BIG_LIMIT}), o_text))
+        done = self.execute(it, tested, found, extra)
+        if done is None:
             return
-        if len(outs) != len(tested) + len(refs):
-            self.res.check("crash", False, it, "wrong number of results", outs, tested[0][2])
-            return
-        touts = outs[:len(tested)]
-        routs = outs[len(tested):]
-        for (fn, _, text), out in zip(tested, touts):
-            key = "ok" if out.get("ok") else out.get("state")
-            self.outcomes.setdefault(fn, {}).setdefault(key, 0)
-            self.outcomes[fn][key] += 1
-            if out.get("stage") != "input":
-                error_checks(self.res, it, fn, out, text, "filter" if fn == "find" else "conditions")
-
-        ref_errors = {out.get("state"): out.get("msg") for out in routs if not out.get("ok")}
-        if ref_errors:
-            # a part of the where fails on its own: the call fails the same way
-            if ref_errors.keys() & PG_RUNTIME_STATES:
-                return
-            for (fn, _, text), out in zip(tested, touts):
-                if out.get("state") in PG_RUNTIME_STATES:
-                    continue
-                self.res.check("relation", not out.get("ok") and out.get("state") in ref_errors, it,
-                               "%s: a relation filter whose where fails on its own does not fail the same way" % fn,
-                               "%s | alone: %s" % ("ok" if out.get("ok") else "%s: %s" % (
-                                   out.get("state"), out.get("msg")), ref_errors), text)
-            return
-        for k, out in zip(keys, routs):
-            kpk = self.models[k[0]].pk
-            found[k] = {row[kpk] for row in json.loads(out["r"], parse_float=Decimal)}
+        touts, eouts = done
         if form == "plain":
             if top_plain:
-                expected = {row[pk] for row in json.loads(routs[-1]["r"], parse_float=Decimal)}
+                expected = {row[pk] for row in json.loads(eouts[0]["r"], parse_float=Decimal)}
             else:
                 expected = set(base)
             for rc in specs[0][2]:
@@ -1799,6 +1822,92 @@ class RelationCheck:
                 detail = "expected %s (%s), got %s" % (bool(expected), sorted(expected), out["r"])
             self.res.check("relation", ok, it, "%s: %s relation filter returns other rows than the plain finds give" % (fn, form),
                            detail, text)
+
+
+    def check_include(self, it):
+        """A relation filter in the scope of an include (rows or a relation
+        count, correlated or batched): each row's related rows are the
+        target's rows the include would list without it (the scope's plain
+        conditions merged with the target's default filter unless the item
+        skips it) where the relation filters hold."""
+        r = self.r
+        qname, rel = r.choice(self.includers)
+        q = self.models[qname]
+        fields, refs, tname = q.keys[rel]
+        t = self.models[tname]
+        count = rel in q.many and r.random() < 0.3
+        w, spec = self.gen_where(t, 1, force_rel=True)
+        item = {"relation": rel}
+        if count:
+            item["count"] = True
+            item["scope"] = {"where": w}
+        else:
+            item["scope"] = {"where": w, "fields": [t.pk], "limit": BIG_LIMIT}
+            if r.random() < 0.4:
+                item["strategy"] = r.choice(["batched", "correlated"])
+        skip = r.choice([None, None, True, False])
+        if skip is not None:
+            item["shouldSkipDefaultFilter"] = skip
+        f_text = enc({"fields": [q.pk], "include": [item], "limit": BIG_LIMIT})
+        o_text = enc({"shouldSkipDefaultFilter": True})
+        text = call_text("find", qname, f_text, o_text)
+        tested = [("find", helper_call("find", qname, f_text, o_text), text)]
+        found = {}
+        for _, parts in spec[2]:
+            for _, ws in parts or []:
+                self.leaves(ws, found)
+        extra = []
+        if spec[1]:
+            extra.append(helper_call("find", tname, enc({"where": spec[1], "fields": [t.pk],
+                                                          "limit": BIG_LIMIT}),
+                                     enc({"shouldSkipDefaultFilter": bool(skip)})))
+        done = self.execute(it, tested, found, extra)
+        if done is None:
+            return
+        (out,), eouts = done
+        if not out.get("ok"):
+            if out.get("state") not in PG_RUNTIME_STATES:
+                self.res.check("relation", False, it,
+                               "include: a relation filter in a scope fails where its parts succeed",
+                               "%s: %s" % (out.get("state"), out.get("msg")), text)
+            return
+        if spec[1]:
+            shown = {row[t.pk] for row in json.loads(eouts[0]["r"], parse_float=Decimal)}
+        else:
+            shown = set(self.rows[tname]) if skip else set(self.visible[tname])
+        for rc in spec[2]:
+            shown &= self.related(tname, rc, found)
+        by_key = {}
+        for tpk in shown:
+            k = row_key(self.rows[tname][tpk], refs)
+            if k is not None:
+                by_key.setdefault(k, set()).add(tpk)
+        got_rows = json.loads(out["r"], parse_float=Decimal)
+        wrong = []
+        for row in got_rows:
+            qrow = self.rows[qname].get(row.get(q.pk))
+            exp = by_key.get(row_key(qrow, fields), set()) if qrow is not None else None
+            got = row.get(rel)
+            if exp is None:
+                wrong.append("%s: not a row of %s" % (row.get(q.pk), qname))
+            elif count:
+                if got != len(exp):
+                    wrong.append("%s: count %s, expected %d %s" % (row[q.pk], got, len(exp), sorted(exp)))
+            elif rel in q.many:
+                ids = [x.get(t.pk) for x in got] if isinstance(got, list) else got
+                if not isinstance(ids, list) or len(ids) != len(set(ids)) or set(ids) != exp:
+                    wrong.append("%s: %s, expected %s" % (row[q.pk], ids, sorted(exp)))
+            else:
+                one = got.get(t.pk) if isinstance(got, dict) else got
+                if (one is None and exp) or (one is not None and one not in exp):
+                    wrong.append("%s: %s, expected one of %s" % (row[q.pk], one, sorted(exp)))
+        if {row.get(q.pk) for row in got_rows} != set(self.rows[qname]):
+            wrong.append("rows %s, expected %s" % (sorted(row.get(q.pk) for row in got_rows),
+                                                    sorted(self.rows[qname])))
+        self.res.check("relation", not wrong, it,
+                       "include: %s with a relation filter in its scope lists other rows than the plain finds give" % (
+                           "a relation count" if count else "an include"),
+                       "; ".join(wrong), text)
 
 
 def finish(res, args, pm_start, outcomes, invariants, started, passed, failed):
