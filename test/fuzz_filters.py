@@ -58,7 +58,8 @@ ignis.exists_with and (sampled) ignis.build_query, and checks:
               rows computed from plain finds without relation filters (see
               RelationCheck), or fails as its parts fail alone; the same for
               a relation filter in an include's scope (rows or a relation
-              count, correlated or batched); first a few fixed calls: 16
+              count, correlated or batched, at the top or in the scope of
+              another include); first a few fixed calls: 16
               relations deep but not 17, the errors of broken quantifiers and
               values with their paths and hints
 
@@ -1848,10 +1849,23 @@ class RelationCheck:
         skip = r.choice([None, None, True, False])
         if skip is not None:
             item["shouldSkipDefaultFilter"] = skip
-        f_text = enc({"fields": [q.pk], "include": [item], "limit": BIG_LIMIT})
+        filt = {"fields": [q.pk], "include": [item], "limit": BIG_LIMIT}
+        # sometimes one include deeper: the rows of qname listed by an
+        # include of another model, each checked the same way
+        outer = [(n, orel) for n in sorted(self.rows)
+                 for orel, (_, _, tg) in sorted(self.models[n].keys.items()) if tg == qname]
+        top = qname
+        nested = bool(outer) and r.random() < 0.3
+        if nested:
+            top, orel = r.choice(outer)
+            filt = {"fields": [self.models[top].pk], "limit": BIG_LIMIT,
+                    "include": [{"relation": orel, "scope": dict(filt)}]}
+            if orel not in self.models[top].many:
+                del filt["include"][0]["scope"]["limit"]
+        f_text = enc(filt)
         o_text = enc({"shouldSkipDefaultFilter": True})
-        text = call_text("find", qname, f_text, o_text)
-        tested = [("find", helper_call("find", qname, f_text, o_text), text)]
+        text = call_text("find", top, f_text, o_text)
+        tested = [("find", helper_call("find", top, f_text, o_text), text)]
         found = {}
         for _, parts in spec[2]:
             for _, ws in parts or []:
@@ -1883,6 +1897,10 @@ class RelationCheck:
             if k is not None:
                 by_key.setdefault(k, set()).add(tpk)
         got_rows = json.loads(out["r"], parse_float=Decimal)
+        if nested:
+            got_rows = [x for row in got_rows
+                        for x in (row.get(orel) if isinstance(row.get(orel), list) else [row.get(orel)])
+                        if isinstance(x, dict)]
         wrong = []
         for row in got_rows:
             qrow = self.rows[qname].get(row.get(q.pk))
@@ -1901,7 +1919,7 @@ class RelationCheck:
                 one = got.get(t.pk) if isinstance(got, dict) else got
                 if (one is None and exp) or (one is not None and one not in exp):
                     wrong.append("%s: %s, expected one of %s" % (row[q.pk], one, sorted(exp)))
-        if {row.get(q.pk) for row in got_rows} != set(self.rows[qname]):
+        if not nested and {row.get(q.pk) for row in got_rows} != set(self.rows[qname]):
             wrong.append("rows %s, expected %s" % (sorted(row.get(q.pk) for row in got_rows),
                                                     sorted(self.rows[qname])))
         self.res.check("relation", not wrong, it,
