@@ -12,8 +12,8 @@ integer[], an enum, citext when available), FuzzPost (posts with a default
 filter using and/or/not/JSON paths, merged into every call), FuzzWriteOnly
 (operationScope WRITE_ONLY), FuzzOdd (odd column names: quotes, spaces, a
 keyword, non-ASCII, "$1", a dot; related to FuzzMisc both ways) and FuzzItem
-(public.fuzz_item, a tree of items: soft delete, a scope filter, a default
-filter that filters by a relation, keys that are NULL or point at no row,
+(public.fuzz_item, a tree of items: soft delete, a scope filter reading a
+setting, a default filter that filters by a relation, keys that are NULL or point at no row,
 relations to itself both ways and one on two keys, relations to FuzzMisc and
 FuzzOdd both ways); FuzzMisc.fuzzPosts and FuzzPost.misc relate FuzzMisc to
 FuzzPost, FuzzOdd.writeOnly points at FuzzWriteOnly.
@@ -127,6 +127,8 @@ SET statement_timeout = '30s';
 -- filters on tables without statistics cost it past jit_above_cost, and
 -- compiling takes seconds for a statement that runs in a millisecond
 SET jit = off;
+-- read by FuzzItem's scope filter
+SET fuzz.hide_misc = '2';
 RESET ignis.default_limit;
 
 -- fz_call(fn, model, a1, a2): ignis.<fn>(model, a1::jsonb, a2::jsonb) with any
@@ -328,8 +330,9 @@ BEGIN
                                     '{"fields": ["authorId"], "references": ["id"]}');
   END IF;
   -- a tree of items: soft delete, a scope filter (rows with qty >= 50 are out
-  -- of scope), a hidden property, keys that are NULL or point at no row, a
-  -- relation to itself both ways and one on two keys
+  -- of scope, and those of the misc the setting fuzz.hide_misc names), a
+  -- hidden property, keys that are NULL or point at no row, a relation to
+  -- itself both ways and one on two keys
   IF to_regclass('public.fuzz_item') IS NULL THEN
     CREATE TABLE public.fuzz_item (
       id          bigint PRIMARY KEY,
@@ -360,7 +363,9 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM ignis.models WHERE name = 'FuzzItem') THEN
     PERFORM ignis.register_model('FuzzItem', 'public.fuzz_item', '{"naming": "camelCase",
       "softDelete": true, "hiddenProperties": ["note"],
-      "scopeFilter": {"where": {"or": [{"qty": null}, {"qty": {"lt": 50}}]}}}');
+      "scopeFilter": {"where": {"or": [{"qty": null}, {"qty": {"lt": 50}}],
+                                "and": [{"or": [{"miscId": null},
+                                                {"miscId": {"neq": {"$setting": "fuzz.hide_misc"}}}]}]}}}');
     PERFORM ignis.register_relation('FuzzItem', 'parent', 'one', 'FuzzItem',
                                     '{"fields": ["parentId"], "references": ["id"]}');
     PERFORM ignis.register_relation('FuzzItem', 'children', 'many', 'FuzzItem',
@@ -1488,6 +1493,7 @@ class RelationCheck:
         self.rels = {}      # model -> relations whose keys can be read
         self.n = 0
         self.outcomes = {}
+        self.hide_misc = "2"    # as SETUP_SQL sets it
 
     # -- session -------------------------------------------------------------
     def run(self, it, statements, call):
@@ -1513,31 +1519,11 @@ class RelationCheck:
         return [parse_line(line) for line in lines]
 
     def start(self):
-        """Opens the session and reads every readable model's rows."""
+        """Opens the session, reads every readable model's rows and runs the
+        fixed calls."""
         self.session.open()
-        names = [n for n in sorted(self.models)
-                 if self.models[n].read and isinstance(self.models[n].pk, str)]
-        stmts = []
-        for n in names:
-            pk = self.models[n].pk
-            stmts.append(helper_call("find", n, enc({"limit": BIG_LIMIT}),
-                                     enc({"shouldSkipDefaultFilter": True})))
-            stmts.append(helper_call("find", n, enc({"fields": [pk], "limit": BIG_LIMIT}), "{}"))
-        outs = self.run(0, stmts, "reading the models' rows")
-        if outs is None or len(outs) != len(stmts):
-            self.res.check("relation", False, 0, "could not read the models' rows", outs, "-")
+        if not self.load(0):
             return False
-        for i, n in enumerate(names):
-            every, vis = outs[2 * i], outs[2 * i + 1]
-            if not (every.get("ok") and vis.get("ok")):
-                continue
-            pk = self.models[n].pk
-            self.rows[n] = {row[pk]: row for row in json.loads(every["r"], parse_float=Decimal)}
-            self.visible[n] = {row[pk] for row in json.loads(vis["r"], parse_float=Decimal)}
-            self.res.check("relation", self.visible[n] <= set(self.rows[n]), 0,
-                           "%s: find shows a row find with shouldSkipDefaultFilter does not" % n,
-                           "%s / %s" % (sorted(self.visible[n]), sorted(self.rows[n])),
-                           "SELECT ignis.find(%s)" % sql_lit(n))
 
         def readable(m, names):
             return names and all(p in m.kinds and p not in m.hidden for p in names)
@@ -1554,6 +1540,37 @@ class RelationCheck:
                               "no model with a relation to check", sorted(self.rows), "-"):
             return False
         self.fixed()
+        return True
+
+    def load(self, it):
+        """Reads the rows of every readable model, and the pks of those find
+        shows (again when a setting a scope filter reads changes)."""
+        names = [n for n in sorted(self.models)
+                 if self.models[n].read and isinstance(self.models[n].pk, str)]
+        stmts = []
+        for n in names:
+            pk = self.models[n].pk
+            stmts.append(helper_call("find", n, enc({"limit": BIG_LIMIT}),
+                                     enc({"shouldSkipDefaultFilter": True})))
+            stmts.append(helper_call("find", n, enc({"fields": [pk], "limit": BIG_LIMIT}), "{}"))
+        outs = self.run(it, stmts, "reading the models' rows")
+        if outs is None or len(outs) != len(stmts):
+            self.res.check("relation", False, it, "could not read the models' rows", outs, "-")
+            return False
+        for i, n in enumerate(names):
+            every, vis = outs[2 * i], outs[2 * i + 1]
+            if not (every.get("ok") and vis.get("ok")):
+                self.res.check("relation", n not in self.rows, it,
+                               "%s: its rows cannot be read any more" % n,
+                               "%s | %s" % (every.get("msg"), vis.get("msg")), stmts[2 * i])
+                continue
+            pk = self.models[n].pk
+            self.rows[n] = {row[pk]: row for row in json.loads(every["r"], parse_float=Decimal)}
+            self.visible[n] = {row[pk] for row in json.loads(vis["r"], parse_float=Decimal)}
+            self.res.check("relation", self.visible[n] <= set(self.rows[n]), it,
+                           "%s: find shows a row find with shouldSkipDefaultFilter does not" % n,
+                           "%s / %s" % (sorted(self.visible[n]), sorted(self.rows[n])),
+                           "SELECT ignis.find(%s)" % sql_lit(n))
         return True
 
     def fixed(self):
@@ -1723,7 +1740,14 @@ class RelationCheck:
         stmts = ["SET ignis.plan_mode = '%s'" % r.choice(
                      ["auto", "auto", "force_custom_plan", "force_generic_plan", "off"]),
                  "SET ignis.plan_cache_size = %d" % r.choice([256, 256, 2, 0])]
+        hide = r.choice(["2", "2", "1", "99"])
+        if hide != self.hide_misc:
+            # FuzzItem's scope filter reads it: other rows are in scope
+            self.hide_misc = hide
+            stmts.append("SET fuzz.hide_misc = '%s'" % hide)
         self.run(it, stmts, "; ".join(stmts))
+        if len(stmts) > 2:
+            self.load(it)
 
     def check(self, it):
         r = self.r
