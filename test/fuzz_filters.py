@@ -15,7 +15,7 @@ keyword, non-ASCII, "$1", a dot; related to FuzzMisc both ways) and FuzzItem
 (public.fuzz_item, a tree of items: soft delete, a scope filter reading a
 setting, a default filter that filters by a relation, keys that are NULL or point at no row,
 relations to itself both ways and one on two keys, relations to FuzzMisc and
-FuzzOdd both ways); FuzzMisc.fuzzPosts and FuzzPost.misc relate FuzzMisc to
+FuzzOdd both ways, two of them on FuzzOdd's oddly named columns); FuzzMisc.fuzzPosts and FuzzPost.misc relate FuzzMisc to
 FuzzPost, FuzzOdd.writeOnly points at FuzzWriteOnly.
 
 It first runs a fixed corpus of edge cases and earlier findings (CORPUS), then
@@ -380,6 +380,13 @@ BEGIN
                                     '{"fields": ["oddId"], "references": ["id"]}');
     PERFORM ignis.register_relation('FuzzOdd', 'items', 'many', 'FuzzItem',
                                     '{"inverseOf": "odd"}');
+  END IF;
+  -- keys with odd names (quotes of the join)
+  IF NOT EXISTS (SELECT 1 FROM ignis.relations WHERE model = 'FuzzOdd' AND name = 'byDollar') THEN
+    PERFORM ignis.register_relation('FuzzOdd', 'byDollar', 'many', 'FuzzItem',
+                                    '{"fields": ["$1"], "references": ["qty"]}');
+    PERFORM ignis.register_relation('FuzzItem', 'dotted', 'one', 'FuzzOdd',
+                                    '{"fields": ["qty"], "references": ["dot.ted"]}');
   END IF;
   -- a relation to a model that may not be read (42501 when filtered by)
   IF NOT EXISTS (SELECT 1 FROM ignis.relations WHERE model = 'FuzzOdd' AND name = 'writeOnly') THEN
