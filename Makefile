@@ -16,7 +16,7 @@ PG_CFLAGS   = -Wall -Wextra -Wno-unused-parameter -Werror -Wmissing-prototypes
 REGRESS = fixture catalog find_where find_lists find_patterns find_logic \
           find_arrays find_json find_fields_order find_range read_functions \
           default_filter include batched results page_sizes search discover errors build_query guards limits \
-          plan_cache security relation_counts relation_order aggregate keyset \
+          plan_cache security relation_filters relation_counts relation_order aggregate keyset \
           create update json_path_update update_operators upsert nested_create delete soft_delete \
           write_errors transactions \
           locking scope_filter

@@ -338,20 +338,22 @@ EOF
     done
 }
 
-RESULTS_TSV=$WORK/results.tsv       # op kind title clients ignis hand ratio
+RESULTS_TSV=$WORK/results.tsv       # op kind title clients ignis hand ratio ... target
 STATUS_TSV=$WORK/status.tsv         # op kind title status detail
 : >"$RESULTS_TSV"; : >"$STATUS_TSV"
 FAILED=0
 
 # run_op <op file>: check, then time both sides at each client count
 run_op() {
-    local file=$1 op f kind title probe compare
+    local file=$1 op f kind title probe compare base target
     op=$(basename "$file" .sql); op=${op#[0-9][0-9]_}
     f=$WORK/op.$op.sql
     expand "$file" >"$f"
     kind=$(header "$f" kind); title=$(header "$f" title)
     probe=$(header "$f" requires)
     compare=$(header "$f" compare)
+    base=$(header "$f" baseline); base=${base:-hand}
+    target=$(header "$f" target)
     printf '\n--- %s (%s): %s\n' "$op" "$kind" "$title"
 
     if [ -n "$probe" ] && ! "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -c "$probe" >/dev/null 2>"$WORK/probe.$op.err"; then
@@ -397,7 +399,7 @@ run_op() {
     for c in $CLIENTS; do
         time_sides "$op" "$c" "${sides[@]}"
         printf '    %2s clients: ignis %8s tps   %-6s %8s tps   ratio %s   (rounds: ignis %s | hand %s)\n' \
-            "$c" "$(fmt_tps "${MED[ignis]}")" "$([ "$kind" = strategy ] && echo exact || echo hand)" "$(fmt_tps "${MED[hand]}")" \
+            "$c" "$(fmt_tps "${MED[ignis]}")" "$base" "$(fmt_tps "${MED[hand]}")" \
             "$(ratio "${MED[ignis]}" "${MED[hand]}")" "${ROUNDS_OF[ignis]}" "${ROUNDS_OF[hand]}"
         if [ ${#sides[@]} -gt 2 ]; then
             printf '                json text %8s tps   ratio %s   plain rows %8s tps   ratio %s   (rounds: json %s | rows %s)\n' \
@@ -405,11 +407,12 @@ run_op() {
                 "$(fmt_tps "${MED[rows]:-NaN}")" "$(ratio "${MED[ignis]}" "${MED[rows]:-NaN}")" \
                 "${ROUNDS_OF[json]:-}" "${ROUNDS_OF[rows]:-}"
         fi
-        # op kind title clients ignis hand ratio json-tps rows-tps ignis/json ignis/rows
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$op" "$kind" "$title" "$c" \
+        # op kind title clients ignis hand ratio json-tps rows-tps ignis/json ignis/rows target
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$op" "$kind" "$title" "$c" \
             "${MED[ignis]}" "${MED[hand]}" "$(ratio "${MED[ignis]}" "${MED[hand]}")" \
             "${MED[json]:-NaN}" "${MED[rows]:-NaN}" \
-            "$(ratio "${MED[ignis]}" "${MED[json]:-NaN}")" "$(ratio "${MED[ignis]}" "${MED[rows]:-NaN}")" >>"$RESULTS_TSV"
+            "$(ratio "${MED[ignis]}" "${MED[json]:-NaN}")" "$(ratio "${MED[ignis]}" "${MED[rows]:-NaN}")" \
+            "$target" >>"$RESULTS_TSV"
     done
 }
 
@@ -691,14 +694,14 @@ for n in "${SWEEP_SIZES[@]}"; do
 done
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 
-verdict_ratio() {  # verdict_ratio <kind> <target> -> "MET|MISSED|NO DATA<TAB>detail"
-    awk -F'\t' -v kind="$1" -v t="$2" '
-        $2 == kind { n++; if ($7 == "NaN" || $7 + 0 < t) { bad = bad sprintf("%s%s@%s=%s", (bad ? ", " : ""), $1, $4, $7) }
+verdict_ratio() {  # verdict_ratio <kind> <target> [op] -> "MET|MISSED|NO DATA<TAB>detail"
+    awk -F'\t' -v kind="$1" -v t="$2" -v op="${3:-}" '
+        $2 == kind && (op == "" || $1 == op) { n++; if ($7 == "NaN" || $7 + 0 < t) { bad = bad sprintf("%s%s@%s=%s", (bad ? ", " : ""), $1, $4, $7) }
                      if (min == "" || $7 + 0 < min) min = $7 + 0 }
         END { if (!n) print "NO DATA\t"; else if (bad) print "MISSED\t" bad; else printf "MET\tlowest ratio %.3f\n", min }' "$RESULTS_TSV"
 }
-skipped_of() {  # skipped_of <kind> -> names of skipped ops of that kind
-    awk -F'\t' -v kind="$1" '$2 == kind && $4 != "ok" { printf "%s%s (%s)", (s++ ? ", " : ""), $1, $4 }' "$STATUS_TSV"
+skipped_of() {  # skipped_of <kind> [op] -> names of skipped ops of that kind
+    awk -F'\t' -v kind="$1" -v op="${2:-}" '$2 == kind && (op == "" || $1 == op) && $4 != "ok" { printf "%s%s (%s)", (s++ ? ", " : ""), $1, $4 }' "$STATUS_TSV"
 }
 
 {
@@ -714,7 +717,7 @@ skipped_of() {  # skipped_of <kind> -> names of skipped ops of that kind
     echo "| op | kind | clients | ignis tps | hand-written tps | ratio | target |"
     echo "|----|------|--------:|----------:|-----------------:|------:|-------:|"
     awk -F'\t' -v rt="$READ_TARGET" -v wt="$WRITE_TARGET" '$2 != "sweep" {
-        t = ($2 == "read") ? rt : ($2 == "write") ? wt : 100
+        t = ($2 == "read") ? rt : ($2 == "write") ? wt : ($12 != "") ? $12 : 100
         mark = ($7 == "NaN" || $7 + 0 < t) ? " **(missed)**" : ""
         printf "| %s | %s | %s | %.0f | %.0f | %s%s | >= %s |\n", $1, $2, $4, $5, $6, $7, mark, t }' "$RESULTS_TSV"
     if awk -F'\t' '$4 != "ok"' "$STATUS_TSV" | grep -q .; then
@@ -855,9 +858,16 @@ if [ ${#SKEW_ROWS[@]} -gt 0 ]; then
         else if (a <= 2 * c) printf "HANDLED (%.2f ms/call; force_custom_plan %.2f, force_generic_plan %s)\n", a, c, g
         else printf "TRAPPED (%.2f ms/call vs %.2f with force_custom_plan: %.1fx slower)\n", a, c, a / c }')"
 fi
-IFS=$'\t' read -r st detail < <(verdict_ratio strategy 100)
-s=$(skipped_of strategy)
-v "countStrategy planned >= 100x exact (largest table)" "${s:+SKIPPED (not implemented yet)}${s:-$st${detail:+ ($detail)}}"
+# one verdict per strategy op (ignis against another way of its own to the
+# same answer): the op's "verdict" and "target" headers
+for file in "$BENCH_DIR"/ops/*.sql; do
+    [ "$(kind_of "$file")" = strategy ] || continue
+    op=$(basename "$file" .sql); op=${op#[0-9][0-9]_}
+    t=$(header "$file" target); t=${t:-100}
+    IFS=$'\t' read -r st detail < <(verdict_ratio strategy "$t" "$op")
+    s=$(skipped_of strategy "$op")
+    v "$(header "$file" verdict)" "${s:+SKIPPED (not implemented yet)}${s:-$st${detail:+ ($detail)}}"
+done
 
 echo
 [ "$SMOKE" = 1 ] && echo "bench: smoke run: only the correctness check counts; timings at this scale mean nothing"

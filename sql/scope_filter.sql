@@ -37,6 +37,11 @@ SELECT ignis.find('ScProject', '{"fields": ["id", "name"], "include": [{"relatio
 SELECT ignis.count('ScTask'), ignis.exists_with('ScTask', '{"id": 4}') AS sees_task_4,
        ignis.find_by_id('ScTask', 5) AS task_5;
 SELECT ignis.find('ScTask', '{"fields": ["id"], "include": [{"relation": "project", "scope": {"fields": ["name"]}}], "order": "id"}');
+-- Relation filters see related rows through the target's scope too: task 5
+-- (tenant 2) is not one of project 1's tasks for tenant 1, but is for a
+-- caller the scope does not restrict.
+SELECT ignis.find('ScProject', '{"fields": ["id"], "where": {"tasks": {"some": {"title": "spy"}}}}') AS with_spy_task,
+       ignis.find('ScProject', '{"fields": ["id"], "where": {"tasks": {"some": {"title": "spy"}}}}', '{"scope": "unrestricted"}') AS unrestricted;
 -- shouldSkipDefaultFilter lifts the default filter (archived project 2 shows),
 -- not the scope
 SELECT ignis.find('ScProject', '{"fields": ["id"]}', '{"shouldSkipDefaultFilter": true}');

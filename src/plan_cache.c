@@ -47,6 +47,14 @@
 /* The per-call plan is chosen only when it is clearly faster. */
 #define CUSTOM_MARGIN 1.1
 
+/*
+ * A generic plan whose first run (planning included) takes this many times
+ * the per-call plan's first run, plus WARM_SLACK_US, is not run again: a
+ * generic plan that is that much slower is a bad plan, not a cold cache.
+ */
+#define WARM_GIVE_UP 4.0
+#define WARM_SLACK_US 1000.0
+
 struct PlanSlot
 {
 	uint64		key;			/* hash of mode + value class + statement text
@@ -60,6 +68,7 @@ struct PlanSlot
 	SPIPlanPtr	plans[2];		/* [0] generic (or the mode's only plan), [1] per call */
 	int			choice;			/* plan in use, or -1 while measuring both */
 	bool		warm[2];		/* first run done (not timed: it builds the plan) */
+	double		first[2];		/* how long that first run took, microseconds */
 	int			runs[2];		/* timed executions so far */
 	double		elapsed[2];		/* their total, microseconds */
 	double		slowest[2];		/* the slowest of them */
@@ -219,6 +228,7 @@ start_measuring(PlanSlot *slot)
 	slot->choice = -1;
 	slot->sized = false;
 	memset(slot->warm, 0, sizeof(slot->warm));
+	memset(slot->first, 0, sizeof(slot->first));
 	memset(slot->runs, 0, sizeof(slot->runs));
 	memset(slot->elapsed, 0, sizeof(slot->elapsed));
 	memset(slot->slowest, 0, sizeof(slot->slowest));
@@ -350,6 +360,16 @@ plan_cache_report(PlanHandle *handle, double elapsed_us)
 	if (!slot->warm[w])
 	{
 		slot->warm[w] = true;	/* the first run builds the plan: not timed */
+		slot->first[w] = elapsed_us;
+		/* ... unless a generic plan's first run shows it hopeless */
+		if (w == 0 && slot->warm[1] &&
+			elapsed_us > WARM_GIVE_UP * slot->first[1] + WARM_SLACK_US)
+		{
+			slot->choice = 1;
+			stat_custom++;
+			if (slot->plan_class[0] != '\0')
+				stat_skew_custom++;
+		}
 		return;
 	}
 	slot->elapsed[w] += elapsed_us;

@@ -1021,7 +1021,7 @@ parse_relation(IgnisModel *model, IgnisRelationDef *rel, JNode *v, StringInfo pa
 		const char *key = v->keys[i];
 		JNode	   *item = v->items[i];
 		int			old = errpath_push_key(path, key);
-		RelQuant	quant;
+		RelQuant	quant = Q_SOME;
 
 		CHECK_FOR_INTERRUPTS();
 		if (strcmp(key, "some") == 0)

@@ -1,6 +1,8 @@
 -- title: count with countStrategy "planned" vs "exact" on the largest table
 -- kind: strategy
 -- target: 100
+-- baseline: exact
+-- verdict: countStrategy planned >= 100x exact (largest table)
 -- compare: none
 -- requires: SELECT ignis.count('Comment', '{}', '{"countStrategy": "planned"}')
 --

@@ -119,6 +119,7 @@ my %known_reads = (
 	'include: comments -> post (one) -> author'     => $not_colocated,
 	'include: nested users -> posts -> comments'    => $not_colocated,
 	'find_by_id'                                    => $not_colocated,
+	'relation filter: posts without comments'       => $not_colocated,
 	'include: category -> posts (inverse)' =>
 	  qr/^ERROR 0A000: correlated subqueries are not supported when the FROM clause contains a reference table$/,
 	# the batched shape: a record column crosses an intermediate result

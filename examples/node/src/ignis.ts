@@ -19,7 +19,14 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export type Where = { [property: string]: Json | undefined };
 export type Order = string | string[];
 export type Fields = string[] | { [property: string]: boolean };
-export type Inclusion = string | { relation: string; scope?: Filter };
+export type Inclusion = string | {
+  relation: string;
+  scope?: Filter;
+  /** the number of related rows instead of the rows */
+  count?: boolean;
+  strategy?: 'correlated' | 'batched';
+  shouldSkipDefaultFilter?: boolean;
+};
 export interface Filter {
   where?: Where;
   fields?: Fields;
@@ -28,6 +35,22 @@ export interface Filter {
   skip?: number;
   offset?: number;
   include?: Inclusion | Inclusion[];
+  /** keyset pages: the order keys (and primary key) of the row to start after / before */
+  after?: Row | null;
+  before?: Row | null;
+}
+/** ignis.aggregate's spec */
+export interface AggregateSpec {
+  where?: Where;
+  groupBy?: string[];
+  count?: boolean;
+  sum?: string[];
+  avg?: string[];
+  min?: string[];
+  max?: string[];
+  having?: Where;
+  order?: Order;
+  limit?: number;
 }
 export interface Options {
   shouldSkipDefaultFilter?: boolean;
@@ -44,6 +67,8 @@ export interface Range {
   start: number;
   end: number;
   total: number;
+  /** keyset pages: the "after" of the next page, null at the end */
+  next?: Row | null;
 }
 export interface RangeResult<T> {
   data: T[];
@@ -201,7 +226,7 @@ export class Repository<T extends Row = Row> {
     this.ignis = new Ignis(db);
   }
 
-  find(args: { filter?: Filter; options?: Options & { shouldQueryRange: true } }): Promise<RangeResult<T>>;
+  find(args: { filter?: Filter; options: Options & { shouldQueryRange: true } }): Promise<RangeResult<T>>;
   find(args?: { filter?: Filter; options?: Options }): Promise<T[]>;
   find({ filter = {}, options = {} }: { filter?: Filter; options?: Options } = {}): Promise<T[] | RangeResult<T>> {
     return this.ignis.call('find', [text(this.model), jsonb(filter), jsonb(options)]);
@@ -215,6 +240,10 @@ export class Repository<T extends Row = Row> {
   async count(where: Where = {}, options: Options = {}): Promise<number> {
     const r = await this.ignis.call<{ count: number }>('count', [text(this.model), jsonb(where), jsonb(options)]);
     return r.count;
+  }
+  /** one object of figures, or one per group with spec.groupBy */
+  aggregate(spec: AggregateSpec = {}, options: Options = {}): Promise<Row | Row[]> {
+    return this.ignis.call('aggregate', [text(this.model), jsonb(spec), jsonb(options)]);
   }
   existsWith(where: Where = {}, options: Options = {}): Promise<boolean> {
     return this.ignis.call('exists_with', [text(this.model), jsonb(where), jsonb(options)]);

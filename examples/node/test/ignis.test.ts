@@ -61,6 +61,53 @@ describe('reads', () => {
   });
 });
 
+describe('relational queries (ignis 0.2.0)', () => {
+  test('relation filters, relation counts, related order, aggregates, keyset pages, search', async () => {
+    const users = ignis.repository('User');
+    const posts = ignis.repository('Post');
+    // filter by related rows: some / null (no related row)
+    assert.deepEqual(await users.find({ filter: { fields: ['id'], where: { posts: { some: { status: 'published' } } } } }),
+      [{ id: 1 }, { id: 4 }]);
+    assert.deepEqual(await users.find({ filter: { fields: ['id'], where: { posts: null } } }),
+      [{ id: 3 }, { id: 5 }, { id: 6 }]);
+    assert.equal(await posts.count({ postTags: { some: { tag: { some: { name: 'json' } } } } }), 2);
+    // every: a post without a category does not match "categoryId <> 3"
+    assert.deepEqual(await users.find({ filter: { fields: ['id'], where: { posts: { every: { categoryId: { neq: 3 } } } } } }),
+      [{ id: 1 }, { id: 3 }, { id: 5 }, { id: 6 }]);
+    // relation counts, and order by them
+    assert.deepEqual(await users.find({ filter: {
+      fields: ['id'], where: { id: { lte: 3 } }, order: ['posts.count DESC', 'id'],
+      include: [{ relation: 'posts', count: true }] } }),
+    [{ id: 1, posts: 2 }, { id: 2, posts: 2 }, { id: 3, posts: 0 }]);
+    // order by a related row
+    assert.deepEqual((await posts.find({ filter: { fields: ['id'], order: ['author.displayName DESC', 'id'], limit: 2 } }))
+      .map((p) => p.id), [5, 3]);
+    // aggregates
+    assert.deepEqual(await posts.aggregate({ groupBy: ['status'], count: true, sum: ['views'], having: { count: { gt: 1 } } }),
+      [{ status: 'published', count: 3, sum: { views: 465 } }]);
+    // keyset pages: range.next is the next page's "after"
+    const first = await users.find({ filter: { fields: ['id'], order: ['id DESC'], limit: 4, after: null },
+      options: { shouldQueryRange: true } });
+    assert.deepEqual(first.data, [{ id: 6 }, { id: 5 }, { id: 4 }, { id: 3 }]);
+    const second = await users.find({ filter: { fields: ['id'], order: ['id DESC'], limit: 4, after: first.range.next },
+      options: { shouldQueryRange: true } });
+    assert.deepEqual(second.data, [{ id: 2 }, { id: 1 }]);
+    assert.equal(second.range.next, null);
+    // full-text search (websearch syntax)
+    assert.deepEqual(await posts.find({ filter: { fields: ['id'], where: { title: { search: 'hello' } } } }), [{ id: 1 }]);
+  });
+
+  test('a misspelt quantifier: InvalidArgumentError with path and hint', async () => {
+    await assert.rejects(ignis.repository('User').find({ filter: { where: { posts: { sme: {} } } } }), (e: unknown) => {
+      assert.ok(e instanceof InvalidArgumentError);
+      assert.equal(e.code, '22023');
+      assert.equal(e.path, 'filter.where.posts.sme');
+      assert.equal(e.hint, 'Did you mean "some"?');
+      return true;
+    });
+  });
+});
+
 describe('writes', () => {
   test('create, update, soft delete and restore in a transaction', async () => {
     const client = await pool.connect();
