@@ -56,7 +56,8 @@ ignis.exists_with and (sampled) ignis.build_query, and checks:
               nested up to 3 relations, beside plain conditions, under
               not/or/and) returns through find, count and exists_with the
               rows computed from plain finds without relation filters (see
-              RelationCheck), or fails as its parts fail alone; the same for
+              RelationCheck), and so does delete_all (sampled, rolled back),
+              or fails as its parts fail alone; the same for
               a relation filter in an include's scope (rows or a relation
               count, correlated or batched, at the top or in the scope of
               another include); first a few fixed calls: 16
@@ -154,6 +155,21 @@ BEGIN
     RETURN jsonb_build_object('ok', false, 'state', st, 'msg', msg,
                               'detail', det, 'hint', hnt)::text;
   END;
+END
+$fz$;
+
+-- fz_undone(fn, model, a1, a2): fz_call in a subtransaction rolled back
+-- afterwards (for writes whose result is all that counts)
+CREATE FUNCTION pg_temp.fz_undone(fn text, model text, a1 text, a2 text)
+RETURNS text LANGUAGE plpgsql AS $fz$
+DECLARE
+  r text;
+BEGIN
+  r := pg_temp.fz_call(fn, model, a1, a2);
+  RAISE EXCEPTION USING ERRCODE = 'FZ999', MESSAGE = r;
+EXCEPTION WHEN SQLSTATE 'FZ999' THEN
+  GET STACKED DIAGNOSTICS r = MESSAGE_TEXT;
+  RETURN r;
 END
 $fz$;
 
@@ -1720,8 +1736,10 @@ class RelationCheck:
             self.outcomes.setdefault(fn, {}).setdefault(key, 0)
             self.outcomes[fn][key] += 1
             if out.get("stage") != "input":
+                # a hard delete of a row other rows reference: 23503
                 error_checks(self.res, it, fn, out, text,
-                             "conditions" if fn in ("count", "exists_with") else "filter")
+                             "conditions" if fn in ("count", "exists_with", "delete_all") else "filter",
+                             PG_CONVERSION_STATES | ({"23503"} if fn == "delete_all" else set()))
 
         ref_errors = {out.get("state"): out.get("msg") for out in routs if not out.get("ok")}
         if ref_errors:
@@ -1797,6 +1815,13 @@ class RelationCheck:
         if r.random() < 0.3:
             tested.append(("exists_with", helper_call("exists_with", name, w_text, o_text),
                            call_text("exists_with", name, w_text, o_text)))
+        if r.random() < 0.15:
+            # the rows delete_all deletes (soft or hard), rolled back
+            # (force: a where that holds on every row is no mistake here)
+            d_text = enc(dict(opts, force=True))
+            tested.append(("delete_all", "SELECT pg_temp.fz_undone('delete_all', %s, %s, %s)" % (
+                sql_lit(name), sql_lit(w_text), sql_lit(d_text)),
+                "BEGIN; " + call_text("delete_all", name, w_text, d_text) + " ROLLBACK;"))
         # the plain finds, each a where without relation filters on all the
         # rows of its model; in form plain the top-level plain part instead
         # runs with the call's options (it merges with the parent's default
@@ -1834,7 +1859,9 @@ class RelationCheck:
 
         for (fn, _, text), out in zip(tested, touts):
             if not out.get("ok"):
-                if out.get("state") in PG_RUNTIME_STATES:
+                if out.get("state") in PG_RUNTIME_STATES or (
+                        fn == "delete_all" and out.get("state") in ("23503", "42501")):
+                    # a row others reference, a model that may not be written
                     continue
                 self.res.check("relation", False, it,
                                "%s: a relation filter fails where its parts succeed" % fn,
@@ -1849,6 +1876,12 @@ class RelationCheck:
                 got = json.loads(out["r"]).get("count")
                 ok = got == len(expected)
                 detail = "expected %d (%s), got %s" % (len(expected), sorted(expected), got)
+            elif fn == "delete_all":
+                got = json.loads(out["r"], parse_float=Decimal)
+                ids = sorted(row.get(pk) for row in got.get("data") or [])
+                ok = got.get("count") == len(expected) and ids == sorted(expected)
+                detail = "expected %d %s, got %s %s" % (len(expected), sorted(expected),
+                                                        got.get("count"), ids)
             else:
                 ok = (out["r"] == "true") == bool(expected)
                 detail = "expected %s (%s), got %s" % (bool(expected), sorted(expected), out["r"])
