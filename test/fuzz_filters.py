@@ -10,8 +10,13 @@ models FuzzMisc (columns of the types the sample lacks: bigint, varchar(3),
 numeric(10,2), double precision, boolean, date, timestamp(0), json, uuid,
 integer[], an enum, citext when available), FuzzPost (posts with a default
 filter using and/or/not/JSON paths, merged into every call), FuzzWriteOnly
-(operationScope WRITE_ONLY) and FuzzOdd (odd column names: quotes, spaces, a
-keyword, non-ASCII, "$1", a dot; related to FuzzMisc both ways).
+(operationScope WRITE_ONLY), FuzzOdd (odd column names: quotes, spaces, a
+keyword, non-ASCII, "$1", a dot; related to FuzzMisc both ways) and FuzzItem
+(public.fuzz_item, a tree of items: soft delete, a scope filter reading a
+setting, a default filter that filters by a relation, keys that are NULL or point at no row,
+relations to itself both ways and one on two keys, relations to FuzzMisc and
+FuzzOdd both ways, two of them on FuzzOdd's oddly named columns); FuzzMisc.fuzzPosts and FuzzPost.misc relate FuzzMisc to
+FuzzPost, FuzzOdd.writeOnly points at FuzzWriteOnly.
 
 It first runs a fixed corpus of edge cases and earlier findings (CORPUS), then
 N random cases.  Each case is a random model name, filter and options built
@@ -19,7 +24,9 @@ from the grammar of filter.md and read.md: in "clean" mode only operators and
 operands the property's type accepts, in "noisy" mode also broken input
 (unknown keys, operators and aliases, wrong operand types, good and bad JSON
 paths, deep nesting, big lists, strings with quotes, backslashes, %, _ and
-unicode, numbers such as 1e400 and -0, bad limits, includes, orders, fields).
+unicode, numbers such as 1e400 and -0, bad limits, includes, orders, fields,
+relation filters: some/every/none/null, nested, with broken quantifiers and
+values and chains of more than 16 relations).
 Every 250 cases the session's ignis.plan_mode, plan_cache_size, default_limit
 and max_where_depth change.  Each case calls ignis.find, ignis.count,
 ignis.exists_with and (sampled) ignis.build_query, and checks:
@@ -44,6 +51,18 @@ ignis.exists_with and (sampled) ignis.build_query, and checks:
               count, and exists_with equals count > 0
   warnings    no WARNING/ERROR on the session's stderr that does not come from
               ignis itself (resource, snapshot or cache reference leaks ...)
+  relation    after a share of the cases (--relation-rate), a where with
+              relation filters (quantifiers, null, several in one object,
+              nested up to 3 relations, beside plain conditions, under
+              not/or/and) returns through find, count and exists_with the
+              rows computed from plain finds without relation filters (see
+              RelationCheck), and so does delete_all (sampled, rolled back),
+              or fails as its parts fail alone; the same for
+              a relation filter in an include's scope (rows or a relation
+              count, correlated or batched, at the top or in the scope of
+              another include); first a few fixed calls: 16
+              relations deep but not 17, the errors of broken quantifiers and
+              values with their paths and hints
 
 Deterministic for a given database, --seed and -n.  Prints each distinct
 failure with the call that triggers it (--repro-file collects the complete SQL
@@ -72,7 +91,7 @@ from decimal import Decimal
 # Invariants and allowed error codes
 # ---------------------------------------------------------------------------
 INVARIANTS = ["crash", "internal", "message", "sqlstate", "parity",
-              "consistency", "warnings"]
+              "consistency", "warnings", "relation"]
 
 # PostgreSQL's own input-conversion errors an operand may legitimately raise
 PG_CONVERSION_STATES = {"22P02", "22007", "22008", "2201B", "22003", "54001",
@@ -105,6 +124,12 @@ SETUP_SQL = r"""
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
 SET statement_timeout = '30s';
+-- build_query's statement runs with its values as constants: nested relation
+-- filters on tables without statistics cost it past jit_above_cost, and
+-- compiling takes seconds for a statement that runs in a millisecond
+SET jit = off;
+-- read by FuzzItem's scope filter
+SET fuzz.hide_misc = '2';
 RESET ignis.default_limit;
 
 -- fz_call(fn, model, a1, a2): ignis.<fn>(model, a1::jsonb, a2::jsonb) with any
@@ -130,6 +155,21 @@ BEGIN
     RETURN jsonb_build_object('ok', false, 'state', st, 'msg', msg,
                               'detail', det, 'hint', hnt)::text;
   END;
+END
+$fz$;
+
+-- fz_undone(fn, model, a1, a2): fz_call in a subtransaction rolled back
+-- afterwards (for writes whose result is all that counts)
+CREATE FUNCTION pg_temp.fz_undone(fn text, model text, a1 text, a2 text)
+RETURNS text LANGUAGE plpgsql AS $fz$
+DECLARE
+  r text;
+BEGIN
+  r := pg_temp.fz_call(fn, model, a1, a2);
+  RAISE EXCEPTION USING ERRCODE = 'FZ999', MESSAGE = r;
+EXCEPTION WHEN SQLSTATE 'FZ999' THEN
+  GET STACKED DIAGNOSTICS r = MESSAGE_TEXT;
+  RETURN r;
 END
 $fz$;
 
@@ -294,6 +334,87 @@ BEGIN
   END IF;
   IF NOT EXISTS (SELECT 1 FROM ignis.models WHERE name = 'FuzzWriteOnly') THEN
     PERFORM ignis.register_model('FuzzWriteOnly', 'public.tags', '{"operationScope": "WRITE_ONLY"}');
+  END IF;
+  -- relations for the relation filters: FuzzPost (a default filter of every
+  -- kind) as the target of FuzzMisc.fuzzPosts
+  IF NOT EXISTS (SELECT 1 FROM ignis.relations WHERE model = 'FuzzMisc' AND name = 'fuzzPosts') THEN
+    PERFORM ignis.register_relation('FuzzMisc', 'fuzzPosts', 'many', 'FuzzPost',
+                                    '{"fields": ["id"], "references": ["authorId"]}');
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM ignis.relations WHERE model = 'FuzzPost' AND name = 'misc') THEN
+    PERFORM ignis.register_relation('FuzzPost', 'misc', 'one', 'FuzzMisc',
+                                    '{"fields": ["authorId"], "references": ["id"]}');
+  END IF;
+  -- a tree of items: soft delete, a scope filter (rows with qty >= 50 are out
+  -- of scope, and those of the misc the setting fuzz.hide_misc names), a
+  -- hidden property, keys that are NULL or point at no row, a relation to
+  -- itself both ways and one on two keys
+  IF to_regclass('public.fuzz_item') IS NULL THEN
+    CREATE TABLE public.fuzz_item (
+      id          bigint PRIMARY KEY,
+      parent_id   bigint,
+      misc_id     bigint,
+      odd_id      bigint,
+      name        text,
+      qty         integer,
+      tags        text[],
+      deleted_at  timestamptz,
+      note        text
+    );
+    INSERT INTO public.fuzz_item VALUES
+      (1,  NULL, 1,    1,    'root',          5,    '{a,b}', NULL,         'n1'),
+      (2,  1,    1,    2,    'child a',       NULL, '{a}',   NULL,         NULL),
+      (3,  1,    1,    NULL, NULL,            7,    NULL,    NULL,         'n3'),
+      (4,  2,    2,    1,    'grandchild',    60,   '{}',    NULL,         NULL),
+      (5,  2,    2,    3,    'deleted',       3,    '{b}',   '2024-01-01', NULL),
+      (6,  NULL, NULL, 4,    'orphan',        NULL, NULL,    NULL,         NULL),
+      (7,  99,   3,    99,   'dangling',      2,    '{c}',   NULL,         NULL),
+      (8,  3,    4,    2,    'Zoë',           50,   '{a,c}', NULL,         'n8'),
+      (9,  3,    1,    2,    'child a',       1,    '{a}',   '2023-06-01', NULL),
+      (10, 1,    NULL, 1,    '',              0,    '{}',    NULL,         NULL),
+      (11, 8,    3,    3,    'under scoped',  8,    '{b,c}', NULL,         NULL),
+      (12, 5,    1,    4,    'under deleted', NULL, NULL,    NULL,         NULL),
+      (13, 2,    1,    2,    'child a',       NULL, '{a}',   NULL,         NULL);
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM ignis.models WHERE name = 'FuzzItem') THEN
+    PERFORM ignis.register_model('FuzzItem', 'public.fuzz_item', '{"naming": "camelCase",
+      "softDelete": true, "hiddenProperties": ["note"],
+      "scopeFilter": {"where": {"or": [{"qty": null}, {"qty": {"lt": 50}}],
+                                "and": [{"or": [{"miscId": null},
+                                                {"miscId": {"neq": {"$setting": "fuzz.hide_misc"}}}]}]}}}');
+    PERFORM ignis.register_relation('FuzzItem', 'parent', 'one', 'FuzzItem',
+                                    '{"fields": ["parentId"], "references": ["id"]}');
+    PERFORM ignis.register_relation('FuzzItem', 'children', 'many', 'FuzzItem',
+                                    '{"inverseOf": "parent"}');
+    PERFORM ignis.register_relation('FuzzItem', 'siblings', 'many', 'FuzzItem',
+      '{"fields": ["parentId", "miscId"], "references": ["parentId", "miscId"]}');
+    PERFORM ignis.register_relation('FuzzItem', 'misc', 'one', 'FuzzMisc',
+                                    '{"fields": ["miscId"], "references": ["id"]}');
+    PERFORM ignis.register_relation('FuzzMisc', 'items', 'many', 'FuzzItem',
+                                    '{"inverseOf": "misc", "strategy": "batched"}');
+    PERFORM ignis.register_relation('FuzzItem', 'odd', 'one', 'FuzzOdd',
+                                    '{"fields": ["oddId"], "references": ["id"]}');
+    PERFORM ignis.register_relation('FuzzOdd', 'items', 'many', 'FuzzItem',
+                                    '{"inverseOf": "odd"}');
+  END IF;
+  -- keys with odd names (quotes of the join)
+  IF NOT EXISTS (SELECT 1 FROM ignis.relations WHERE model = 'FuzzOdd' AND name = 'byDollar') THEN
+    PERFORM ignis.register_relation('FuzzOdd', 'byDollar', 'many', 'FuzzItem',
+                                    '{"fields": ["$1"], "references": ["qty"]}');
+    PERFORM ignis.register_relation('FuzzItem', 'dotted', 'one', 'FuzzOdd',
+                                    '{"fields": ["qty"], "references": ["dot.ted"]}');
+  END IF;
+  -- a relation to a model that may not be read (42501 when filtered by)
+  IF NOT EXISTS (SELECT 1 FROM ignis.relations WHERE model = 'FuzzOdd' AND name = 'writeOnly') THEN
+    PERFORM ignis.register_relation('FuzzOdd', 'writeOnly', 'one', 'FuzzWriteOnly',
+                                    '{"fields": ["id"], "references": ["id"]}');
+  END IF;
+  -- a default filter that filters by a relation (item 11 is hidden: no
+  -- misc with flag, a parent, qty 8), so that relation filters to FuzzItem
+  -- nest through it
+  IF (SELECT settings->'defaultFilter' FROM ignis.models WHERE name = 'FuzzItem') IS NULL THEN
+    PERFORM ignis.alter_model('FuzzItem', '{"defaultFilter": {"where": {"or": [
+      {"misc": {"some": {"flag": true}}}, {"parentId": null}, {"qty": {"lt": 3}}]}}}');
   END IF;
 END
 $fz$;
@@ -495,6 +616,12 @@ class Model:
         self.relations = [(r["name"], r["target"]) for r in desc["relations"]]
         self.many = {r["name"] for r in desc["relations"] if r.get("type") == "many"}
         self.pk = desc.get("primaryKey")
+        self.hidden = {p["name"] for p in desc["properties"] if p.get("hidden")}
+        # name -> (fields of this model, references of the target, target)
+        self.keys = {r["name"]: (r.get("fields") or [], r.get("references") or [], r["target"])
+                     for r in desc["relations"]}
+        self.default_where = ((desc.get("defaultFilter") or {}).get("where") or {})
+        self.read = desc.get("operationScope") != "WRITE_ONLY"
 
 
 # ---------------------------------------------------------------------------
@@ -611,6 +738,8 @@ class Gen:
         self.models = models
         self.model_names = sorted(models)
         self.noise = 1.0
+        self.relations_on = True    # where keys naming relations
+        self.rel_depth = 0          # relation filters around the where being built
 
     def bad(self, p):
         """True with probability p in noisy mode, never in clean mode."""
@@ -895,6 +1024,11 @@ class Gen:
         w = {}
         nkeys = r.choice([0, 1, 1, 1, 2, 2, 3, 4]) if depth < 4 else r.choice([0, 1])
         for _ in range(nkeys):
+            if (self.relations_on and model.relations and self.rel_depth < 3
+                    and r.random() < 0.12):
+                rel, target = r.choice(model.relations)
+                w[rel] = self.relation_value(rel, target, depth)
+                continue
             roll = r.random()
             if roll < 0.6:
                 p, k = r.choice(model.props)
@@ -913,6 +1047,72 @@ class Gen:
                 p, k = r.choice(model.props)
                 w[key] = self.value(k)
         return w
+
+    QUANTIFIERS = ["some", "every", "none"]
+
+    def relation_value(self, rel, target, depth):
+        """The value of a where key naming a relation: null or an object of
+        quantifiers, each with a where of the target model."""
+        r = self.r
+        tm = self.models.get(target)
+        if self.bad(0.2):
+            return self.bad_relation_value(tm)
+        if r.random() < 0.1:
+            return None
+        obj = {}
+        for q in r.sample(self.QUANTIFIERS, r.choice([1, 1, 1, 2, 3])):
+            obj[q] = self.related_where(tm, depth)
+        return obj
+
+    def related_where(self, tm, depth):
+        if tm is None or self.r.random() < 0.1:
+            return {}
+        self.rel_depth += 1
+        try:
+            return self.where(tm, depth + 1)
+        finally:
+            self.rel_depth -= 1
+
+    def bad_relation_value(self, tm):
+        r = self.r
+        roll = r.random()
+        if roll < 0.3:
+            q = r.choice(["sme", "Some", "SOME", "any", "all", "every ", "", "nonе",
+                          "is", "isNot", "exists", "count", "and", "not",
+                          self.string(8)])
+            return {q: self.related_where(tm, 2)}
+        if roll < 0.5:
+            return {r.choice(self.QUANTIFIERS): r.choice([5, "x", [], [{}], None, True,
+                                                          Num("1e400")])}
+        if roll < 0.6:
+            return {}
+        if roll < 0.75:
+            return r.choice([5, "x", [], True, False, [{"some": {}}], Num("-0"),
+                             self.string(10)])
+        if roll < 0.85:
+            obj = {r.choice(self.QUANTIFIERS): self.related_where(tm, 2)}
+            obj[r.choice(["bogus", "some ", "where", "relation"])] = {}
+            return obj
+        return self.relation_chain(tm, r.choice([14, 15, 16, 17, 20, 40]))
+
+    def relation_chain(self, model, n):
+        """A quantifier object for a relation to model whose where nests
+        relation filters n - 1 relations further (fewer when the walk reaches
+        a model without relations): n relations deep in all."""
+        r = self.r
+        chain = []
+        m = model
+        while m is not None and len(chain) < n - 1 and m.relations:
+            rel, target = r.choice(m.relations)
+            chain.append((rel, r.choice(self.QUANTIFIERS)))
+            m = self.models.get(target)
+        inner = {}
+        if m is not None and r.random() < 0.5:
+            p, k = r.choice(m.props)
+            inner = {p: self.value(k)}
+        for rel, q in reversed(chain):
+            inner = {rel: {q: inner}}
+        return {r.choice(self.QUANTIFIERS): inner}
 
     def logical_value(self, model, lk, depth):
         r = self.r
@@ -1236,6 +1436,562 @@ def postmaster_start(psql, dbname):
     return p.stdout.strip() if p.returncode == 0 else None
 
 
+# ---------------------------------------------------------------------------
+# Relation filters against an independent evaluation (invariant "relation")
+# ---------------------------------------------------------------------------
+BIG_LIMIT = 1000000
+
+
+def helper_call(fn, model, a1, a2):
+    return "SELECT pg_temp.fz_call(%s, %s, %s, %s)" % (
+        sql_lit(fn), sql_lit(model), sql_lit(a1), sql_lit(a2))
+
+
+def row_key(row, names):
+    """The key of a row for a relation (SQL =: a key with a NULL in it
+    relates to nothing, None)."""
+    vals = tuple(row.get(n) for n in names)
+    return None if any(v is None for v in vals) else vals
+
+
+class RelationCheck:
+    """The relation invariant.  Each check builds a where with relation filters
+    on a random model (some, every, none, null, several quantifiers in one
+    object, nested up to 3 relations, beside plain conditions, under not, or,
+    and), runs it through find, count and exists_with, and compares the
+    primary keys with the set computed here from plain finds that use no
+    relation filter:
+
+      * the related rows of a target T are the rows find(T) shows: its default
+        filter and scope filter always apply, whatever the quantifier's where
+        says and whatever the call's shouldSkipDefaultFilter;
+      * a where W of T holds on the rows of find(T, {where: W}) with
+        shouldSkipDefaultFilter (W is AND-ed to the default filter, never
+        merged with it, so it cannot override it);
+      * some: a related row where W holds; none: no such row; every: no
+        related row where W does not hold (NULL is not a match); null: no
+        related row.  Keys compare with SQL =, a NULL key relates to nothing.
+
+    It runs in a session of its own, whose ignis.* limits stay at their
+    defaults (the plan mode and plan cache size vary)."""
+
+    # fixed calls first: (model, function, argument, SQLSTATE or None for
+    # success, texts the message or hint must contain); the sample's
+    # User.posts and Post.author have no relation filter in their default
+    # filters, so a chain of them counts one relation per step
+    CHAIN = '{"author": {"some": {"posts": {"some": '
+    FIXED = [
+        ("Post", "count", CHAIN * 8 + '{}' + "}}}}" * 8, None, []),
+        ("Post", "count", CHAIN * 8 + '{"author": {"every": {}}}' + "}}}}" * 8, "54001",
+         ["at conditions.author.some.posts"]),
+        ("User", "find", '{"where": {"posts": {"sme": {}}}}', "22023",
+         ["at filter.where.posts.sme", '"some"']),
+        ("User", "count", '{"posts": {"every": {}, "Every": {}}}', "22023",
+         ["at conditions.posts.Every", '"every"']),
+        ("User", "count", '{"posts": {}}', "22023", ["at conditions.posts"]),
+        ("User", "count", '{"posts": 5}', "22023", ["conditions.posts"]),
+        ("User", "count", '{"not": {"posts": [{"some": {}}]}}', "22023", ["conditions.not.posts"]),
+        ("User", "find", '{"where": {"posts": {"some": null}}}', "22023",
+         ["filter.where.posts.some"]),
+        ("User", "find", '{"where": {"posts": {"none": "x"}}}', "22023",
+         ["filter.where.posts.none"]),
+        ("Post", "count", '{"author": {"some": {"posts": {"every": {"titel": 1}}}}}', "42703",
+         ["at conditions.author.some.posts.every.titel"]),
+    ]
+
+    FORMS = ["plain", "not", "or", "and"]
+    WEIGHTS = [50, 15, 20, 15]
+
+    def __init__(self, rng, models, res, args):
+        self.r = rng
+        self.models = models
+        self.res = res
+        self.args = args
+        self.g = Gen(rng, models)
+        self.g.noise = 0.0
+        self.g.relations_on = False
+        self.session = Psql(args.psql, args.dbname, SETUP_SQL)
+        self.rows = {}      # model -> {pk: row}: every row in scope
+        self.visible = {}   # model -> pks of the rows find shows
+        self.rels = {}      # model -> relations whose keys can be read
+        self.n = 0
+        self.outcomes = {}
+        self.hide_misc = "2"    # as SETUP_SQL sets it
+
+    # -- session -------------------------------------------------------------
+    def run(self, it, statements, call):
+        """Runs statements in the session; None when the session was lost
+        (reported as a crash, the session reopened)."""
+        try:
+            lines = self.session.run(statements)
+        except SessionLost as e:
+            lines, why = e.args
+            self.res.check("crash", False, it, "relation check: %s" % (
+                "connection lost" if why == "lost" else "no answer in time"),
+                "\n".join(self.session.stderr_lines()[-5:]), call)
+            if why == "timeout":
+                self.session.proc.kill()
+            self.session.close()
+            if wait_for_server(self.args.psql, self.args.dbname):
+                self.session.open()
+            return None
+        bad = [line for line in self.session.stderr_lines()
+               if re.search(r"\b(WARNING|ERROR|FATAL|PANIC)\b", line) and "ignis:" not in line]
+        self.res.check("warnings", not bad, it, "unexpected message on stderr (relation check)",
+                       "\n".join(bad), call)
+        return [parse_line(line) for line in lines]
+
+    def start(self):
+        """Opens the session, reads every readable model's rows and runs the
+        fixed calls."""
+        self.session.open()
+        if not self.load(0):
+            return False
+
+        def readable(m, names):
+            return names and all(p in m.kinds and p not in m.hidden for p in names)
+        for n in self.rows:
+            m = self.models[n]
+            self.rels[n] = [rel for rel, (fields, refs, t) in sorted(m.keys.items())
+                            if t in self.rows and len(fields) == len(refs)
+                            and readable(m, fields) and readable(self.models[t], refs)]
+        self.parents = [n for n in sorted(self.rels) if self.rels[n]]
+        # includes whose scope can filter by relations
+        self.includers = [(n, rel) for n in self.parents for rel in self.rels[n]
+                          if self.models[n].keys[rel][2] in self.parents]
+        if not self.res.check("relation", bool(self.parents), 0,
+                              "no model with a relation to check", sorted(self.rows), "-"):
+            return False
+        self.fixed()
+        return True
+
+    def load(self, it):
+        """Reads the rows of every readable model, and the pks of those find
+        shows (again when a setting a scope filter reads changes)."""
+        names = [n for n in sorted(self.models)
+                 if self.models[n].read and isinstance(self.models[n].pk, str)]
+        stmts = []
+        for n in names:
+            pk = self.models[n].pk
+            stmts.append(helper_call("find", n, enc({"limit": BIG_LIMIT}),
+                                     enc({"shouldSkipDefaultFilter": True})))
+            stmts.append(helper_call("find", n, enc({"fields": [pk], "limit": BIG_LIMIT}), "{}"))
+        outs = self.run(it, stmts, "reading the models' rows")
+        if outs is None or len(outs) != len(stmts):
+            self.res.check("relation", False, it, "could not read the models' rows", outs, "-")
+            return False
+        for i, n in enumerate(names):
+            every, vis = outs[2 * i], outs[2 * i + 1]
+            if not (every.get("ok") and vis.get("ok")):
+                self.res.check("relation", n not in self.rows, it,
+                               "%s: its rows cannot be read any more" % n,
+                               "%s | %s" % (every.get("msg"), vis.get("msg")), stmts[2 * i])
+                continue
+            pk = self.models[n].pk
+            self.rows[n] = {row[pk]: row for row in json.loads(every["r"], parse_float=Decimal)}
+            self.visible[n] = {row[pk] for row in json.loads(vis["r"], parse_float=Decimal)}
+            self.res.check("relation", self.visible[n] <= set(self.rows[n]), it,
+                           "%s: find shows a row find with shouldSkipDefaultFilter does not" % n,
+                           "%s / %s" % (sorted(self.visible[n]), sorted(self.rows[n])),
+                           "SELECT ignis.find(%s)" % sql_lit(n))
+        return True
+
+    def fixed(self):
+        cases = [c for c in self.FIXED if c[0] in self.rows]
+        stmts = [helper_call(fn, name, arg, "{}") for name, fn, arg, _, _ in cases]
+        outs = self.run(0, stmts, "the fixed relation filter calls")
+        if outs is None:
+            return
+        for (name, fn, arg, state, texts), out in zip(cases, outs):
+            call = call_text(fn, name, arg, "{}")
+            text = "%s | HINT: %s" % (out.get("msg"), out.get("hint"))
+            if state is None:
+                ok = bool(out.get("ok"))
+            else:
+                ok = out.get("state") == state and all(t in text for t in texts)
+            self.res.check("relation", ok, 0, "%s: expected %s%s" % (
+                fn, state or "success", " mentioning " + ", ".join(texts) if texts else ""),
+                "ok" if out.get("ok") else "%s: %s" % (out.get("state"), text), call)
+
+    def close(self):
+        self.session.close()
+
+    # -- generation ------------------------------------------------------------
+    def override(self, m, w):
+        """A condition on a key of m's default filter: the caller's where may
+        replace it at the top level, never in a relation filter."""
+        r = self.r
+        keys = [k for k in m.default_where if k not in ("and", "or", "not")]
+        if not keys:
+            return
+        k = r.choice(keys)
+        if k in m.kinds:
+            w[k] = r.choice([{"neq": None}, {"isNotNull": True}, None,
+                             self.g.prop_value(m, k, m.kinds[k])])
+        else:
+            w[k] = self.g.path_value()
+
+    def gen_where(self, m, rdepth, force_rel=False, plain=True):
+        """A where of model m: (json, spec), spec = (model name, plain part,
+        [relation conditions]), a relation condition = (relation, parts) with
+        parts None for null or a list of (quantifier, spec of the target)."""
+        r = self.r
+        w = {}
+        if plain and r.random() < 0.6:
+            w = self.g.where(m, r.choice([2, 3]))
+        if plain and m.default_where and r.random() < 0.25:
+            self.override(m, w)
+        spec = (m.name, dict(w), [])
+        rels = self.rels.get(m.name) or []
+        if rels and rdepth < 3 and (force_rel or r.random() < 0.35):
+            for _ in range(1 if r.random() < 0.8 else 2):
+                rel = r.choice(rels)
+                if rel in w:
+                    continue
+                w[rel], rc = self.gen_relation(m, rel, rdepth)
+                spec[2].append(rc)
+        return w, spec
+
+    def gen_relation(self, m, rel, rdepth):
+        r = self.r
+        tm = self.models[m.keys[rel][2]]
+        if r.random() < 0.12:
+            return None, (rel, None)
+        obj = {}
+        parts = []
+        for q in r.sample(Gen.QUANTIFIERS, r.choice([1, 1, 1, 1, 2, 3])):
+            if r.random() < 0.12:
+                wj, ws = {}, (tm.name, {}, [])
+            else:
+                wj, ws = self.gen_where(tm, rdepth + 1)
+            obj[q] = wj
+            parts.append((q, ws))
+        return obj, (rel, parts)
+
+    # -- evaluation ------------------------------------------------------------
+    def leaves(self, spec, acc):
+        """The plain finds a spec needs: (model, where text)."""
+        name, plain, rcs = spec
+        if plain:
+            acc.setdefault((name, enc(plain)), None)
+        for rel, parts in rcs:
+            for _, ws in parts or []:
+                self.leaves(ws, acc)
+        return acc
+
+    def holds(self, spec, found):
+        """The pks of the rows of spec's model (all rows in scope) where its
+        where holds."""
+        name, plain, rcs = spec
+        s = set(self.rows[name]) if not plain else found[(name, enc(plain))]
+        for rc in rcs:
+            s = s & self.related(name, rc, found)
+        return s
+
+    def related(self, name, rc, found):
+        """The pks of the rows of model name where relation condition rc holds."""
+        rel, parts = rc
+        m = self.models[name]
+        fields, refs, target = m.keys[rel]
+        trows = self.rows[target]
+        tvis = [pk for pk in self.visible[target] if pk in trows]
+        pkeys = {pk: row_key(row, fields) for pk, row in self.rows[name].items()}
+        if parts is None:
+            present = {row_key(trows[pk], refs) for pk in tvis}
+            return {pk for pk, k in pkeys.items() if k is None or k not in present}
+        out = set(pkeys)
+        for q, ws in parts:
+            s = self.holds(ws, found)
+            match = {row_key(trows[pk], refs) for pk in tvis if pk in s}
+            miss = {row_key(trows[pk], refs) for pk in tvis if pk not in s}
+            if q == "some":
+                out &= {pk for pk, k in pkeys.items() if k is not None and k in match}
+            elif q == "none":
+                out &= {pk for pk, k in pkeys.items() if k is None or k not in match}
+            else:
+                out &= {pk for pk, k in pkeys.items() if k is None or k not in miss}
+        return out
+
+    def execute(self, it, tested, found, extra):
+        """Runs the tested calls (function, helper call, call) with the plain
+        finds of found's keys (filled in with their pks) and the extra
+        statements.  Returns the tested calls' results and the extra
+        statements' results, or None when there is nothing to compare: the
+        session was lost, or a plain find failed (then each tested call must
+        fail with one of the plain finds' SQLSTATEs)."""
+        keys = list(found)
+        refs = [helper_call("find", k[0], '{"where": %s, "fields": %s, "limit": %d}' % (
+                    k[1], enc([self.models[k[0]].pk]), BIG_LIMIT),
+                    enc({"shouldSkipDefaultFilter": True})) for k in keys] + extra
+        outs = self.run(it, [t[1] for t in tested] + refs, tested[0][2])
+        if outs is None:
+            return None
+        if len(outs) != len(tested) + len(refs):
+            self.res.check("crash", False, it, "wrong number of results", outs, tested[0][2])
+            return None
+        touts = outs[:len(tested)]
+        routs = outs[len(tested):]
+        for (fn, _, text), out in zip(tested, touts):
+            key = "ok" if out.get("ok") else out.get("state")
+            self.outcomes.setdefault(fn, {}).setdefault(key, 0)
+            self.outcomes[fn][key] += 1
+            if out.get("stage") != "input":
+                # a hard delete of a row other rows reference: 23503
+                error_checks(self.res, it, fn, out, text,
+                             "conditions" if fn in ("count", "exists_with", "delete_all") else "filter",
+                             PG_CONVERSION_STATES | ({"23503"} if fn == "delete_all" else set()))
+
+        ref_errors = {out.get("state"): out.get("msg") for out in routs if not out.get("ok")}
+        if ref_errors:
+            # a part of the where fails on its own: the call fails the same way
+            if ref_errors.keys() & PG_RUNTIME_STATES:
+                return None
+            for (fn, _, text), out in zip(tested, touts):
+                if out.get("state") in PG_RUNTIME_STATES:
+                    continue
+                self.res.check("relation", not out.get("ok") and out.get("state") in ref_errors, it,
+                               "%s: a relation filter whose where fails on its own does not fail the same way" % fn,
+                               "%s | alone: %s" % ("ok" if out.get("ok") else "%s: %s" % (
+                                   out.get("state"), out.get("msg")), ref_errors), text)
+            return None
+        for k, out in zip(keys, routs):
+            kpk = self.models[k[0]].pk
+            found[k] = {row[kpk] for row in json.loads(out["r"], parse_float=Decimal)}
+        return touts, routs[len(keys):]
+
+    # -- one check ---------------------------------------------------------------
+    def settings(self, it):
+        r = self.r
+        stmts = ["SET ignis.plan_mode = '%s'" % r.choice(
+                     ["auto", "auto", "force_custom_plan", "force_generic_plan", "off"]),
+                 "SET ignis.plan_cache_size = %d" % r.choice([256, 256, 2, 0])]
+        hide = r.choice(["2", "2", "1", "99"])
+        if hide != self.hide_misc:
+            # FuzzItem's scope filter reads it: other rows are in scope
+            self.hide_misc = hide
+            stmts.append("SET fuzz.hide_misc = '%s'" % hide)
+        self.run(it, stmts, "; ".join(stmts))
+        if len(stmts) > 2:
+            self.load(it)
+
+    def check(self, it):
+        r = self.r
+        if self.n % 50 == 0:
+            self.settings(it)
+        self.n += 1
+        if self.includers and r.random() < 0.25:
+            self.check_include(it)
+            return
+        name = r.choice(self.parents)
+        m = self.models[name]
+        pk = m.pk
+        opts = r.choice([{}, {}, {"shouldSkipDefaultFilter": True},
+                         {"shouldSkipDefaultFilter": False}])
+        base = set(self.rows[name]) if opts.get("shouldSkipDefaultFilter") else self.visible[name]
+        form = r.choices(self.FORMS, self.WEIGHTS)[0]
+        specs = []
+        if form == "plain":
+            where, spec = self.gen_where(m, 0, force_rel=True)
+            specs.append(spec)
+        elif form == "not":
+            w1, spec = self.gen_where(m, 0, force_rel=True, plain=False)
+            where = {"not": w1}
+            specs.append(spec)
+        else:
+            w1, s1 = self.gen_where(m, 0, force_rel=True)
+            w2, s2 = self.gen_where(m, 0, force_rel=r.random() < 0.5)
+            if r.random() < 0.5:
+                w1, s1, w2, s2 = w2, s2, w1, s1
+            where = {form: [w1, w2]}
+            specs += [s1, s2]
+
+        f_text = enc({"where": where, "fields": [pk], "limit": BIG_LIMIT})
+        w_text = enc(where)
+        o_text = enc(opts)
+        tested = [("find", helper_call("find", name, f_text, o_text),
+                   call_text("find", name, f_text, o_text)),
+                  ("count", helper_call("count", name, w_text, o_text),
+                   call_text("count", name, w_text, o_text))]
+        if r.random() < 0.3:
+            tested.append(("exists_with", helper_call("exists_with", name, w_text, o_text),
+                           call_text("exists_with", name, w_text, o_text)))
+        if r.random() < 0.15:
+            # the rows delete_all deletes (soft or hard), rolled back
+            # (force: a where that holds on every row is no mistake here)
+            d_text = enc(dict(opts, force=True))
+            tested.append(("delete_all", "SELECT pg_temp.fz_undone('delete_all', %s, %s, %s)" % (
+                sql_lit(name), sql_lit(w_text), sql_lit(d_text)),
+                "BEGIN; " + call_text("delete_all", name, w_text, d_text) + " ROLLBACK;"))
+        # the plain finds, each a where without relation filters on all the
+        # rows of its model; in form plain the top-level plain part instead
+        # runs with the call's options (it merges with the parent's default
+        # filter as the call's where does)
+        found = {}
+        if form == "plain":
+            for rel, parts in specs[0][2]:
+                for _, ws in parts or []:
+                    self.leaves(ws, found)
+        else:
+            for s in specs:
+                self.leaves(s, found)
+        top_plain = form == "plain" and bool(specs[0][1])
+        extra = []
+        if top_plain:
+            extra.append(helper_call("find", name, enc({"where": specs[0][1], "fields": [pk],
+                                                         "limit": BIG_LIMIT}), o_text))
+        done = self.execute(it, tested, found, extra)
+        if done is None:
+            return
+        touts, eouts = done
+        if form == "plain":
+            if top_plain:
+                expected = {row[pk] for row in json.loads(eouts[0]["r"], parse_float=Decimal)}
+            else:
+                expected = set(base)
+            for rc in specs[0][2]:
+                expected &= self.related(name, rc, found)
+        elif form == "not":
+            expected = base - self.holds(specs[0], found)
+        elif form == "or":
+            expected = base & (self.holds(specs[0], found) | self.holds(specs[1], found))
+        else:
+            expected = base & self.holds(specs[0], found) & self.holds(specs[1], found)
+
+        for (fn, _, text), out in zip(tested, touts):
+            if not out.get("ok"):
+                if out.get("state") in PG_RUNTIME_STATES or (
+                        fn == "delete_all" and out.get("state") in ("23503", "42501")):
+                    # a row others reference, a model that may not be written
+                    continue
+                self.res.check("relation", False, it,
+                               "%s: a relation filter fails where its parts succeed" % fn,
+                               "%s: %s" % (out.get("state"), out.get("msg")), text)
+                continue
+            if fn == "find":
+                got = [row[pk] for row in json.loads(out["r"], parse_float=Decimal)]
+                ok = len(got) == len(set(got)) and set(got) == expected
+                detail = "expected %s, got %s (missing %s, extra %s)" % (
+                    sorted(expected), got, sorted(expected - set(got)), sorted(set(got) - expected))
+            elif fn == "count":
+                got = json.loads(out["r"]).get("count")
+                ok = got == len(expected)
+                detail = "expected %d (%s), got %s" % (len(expected), sorted(expected), got)
+            elif fn == "delete_all":
+                got = json.loads(out["r"], parse_float=Decimal)
+                ids = sorted(row.get(pk) for row in got.get("data") or [])
+                ok = got.get("count") == len(expected) and ids == sorted(expected)
+                detail = "expected %d %s, got %s %s" % (len(expected), sorted(expected),
+                                                        got.get("count"), ids)
+            else:
+                ok = (out["r"] == "true") == bool(expected)
+                detail = "expected %s (%s), got %s" % (bool(expected), sorted(expected), out["r"])
+            self.res.check("relation", ok, it, "%s: %s relation filter returns other rows than the plain finds give" % (fn, form),
+                           detail, text)
+
+
+    def check_include(self, it):
+        """A relation filter in the scope of an include (rows or a relation
+        count, correlated or batched): each row's related rows are the
+        target's rows the include would list without it (the scope's plain
+        conditions merged with the target's default filter unless the item
+        skips it) where the relation filters hold."""
+        r = self.r
+        qname, rel = r.choice(self.includers)
+        q = self.models[qname]
+        fields, refs, tname = q.keys[rel]
+        t = self.models[tname]
+        count = rel in q.many and r.random() < 0.3
+        w, spec = self.gen_where(t, 1, force_rel=True)
+        item = {"relation": rel}
+        if count:
+            item["count"] = True
+            item["scope"] = {"where": w}
+        else:
+            item["scope"] = {"where": w, "fields": [t.pk], "limit": BIG_LIMIT}
+            if r.random() < 0.4:
+                item["strategy"] = r.choice(["batched", "correlated"])
+        skip = r.choice([None, None, True, False])
+        if skip is not None:
+            item["shouldSkipDefaultFilter"] = skip
+        filt = {"fields": [q.pk], "include": [item], "limit": BIG_LIMIT}
+        # sometimes one include deeper: the rows of qname listed by an
+        # include of another model, each checked the same way
+        outer = [(n, orel) for n in sorted(self.rows)
+                 for orel, (_, _, tg) in sorted(self.models[n].keys.items()) if tg == qname]
+        top = qname
+        nested = bool(outer) and r.random() < 0.3
+        if nested:
+            top, orel = r.choice(outer)
+            filt = {"fields": [self.models[top].pk], "limit": BIG_LIMIT,
+                    "include": [{"relation": orel, "scope": dict(filt)}]}
+            if orel not in self.models[top].many:
+                del filt["include"][0]["scope"]["limit"]
+        f_text = enc(filt)
+        o_text = enc({"shouldSkipDefaultFilter": True})
+        text = call_text("find", top, f_text, o_text)
+        tested = [("find", helper_call("find", top, f_text, o_text), text)]
+        found = {}
+        for _, parts in spec[2]:
+            for _, ws in parts or []:
+                self.leaves(ws, found)
+        extra = []
+        if spec[1]:
+            extra.append(helper_call("find", tname, enc({"where": spec[1], "fields": [t.pk],
+                                                          "limit": BIG_LIMIT}),
+                                     enc({"shouldSkipDefaultFilter": bool(skip)})))
+        done = self.execute(it, tested, found, extra)
+        if done is None:
+            return
+        (out,), eouts = done
+        if not out.get("ok"):
+            if out.get("state") not in PG_RUNTIME_STATES:
+                self.res.check("relation", False, it,
+                               "include: a relation filter in a scope fails where its parts succeed",
+                               "%s: %s" % (out.get("state"), out.get("msg")), text)
+            return
+        if spec[1]:
+            shown = {row[t.pk] for row in json.loads(eouts[0]["r"], parse_float=Decimal)}
+        else:
+            shown = set(self.rows[tname]) if skip else set(self.visible[tname])
+        for rc in spec[2]:
+            shown &= self.related(tname, rc, found)
+        by_key = {}
+        for tpk in shown:
+            k = row_key(self.rows[tname][tpk], refs)
+            if k is not None:
+                by_key.setdefault(k, set()).add(tpk)
+        got_rows = json.loads(out["r"], parse_float=Decimal)
+        if nested:
+            got_rows = [x for row in got_rows
+                        for x in (row.get(orel) if isinstance(row.get(orel), list) else [row.get(orel)])
+                        if isinstance(x, dict)]
+        wrong = []
+        for row in got_rows:
+            qrow = self.rows[qname].get(row.get(q.pk))
+            exp = by_key.get(row_key(qrow, fields), set()) if qrow is not None else None
+            got = row.get(rel)
+            if exp is None:
+                wrong.append("%s: not a row of %s" % (row.get(q.pk), qname))
+            elif count:
+                if got != len(exp):
+                    wrong.append("%s: count %s, expected %d %s" % (row[q.pk], got, len(exp), sorted(exp)))
+            elif rel in q.many:
+                ids = [x.get(t.pk) for x in got] if isinstance(got, list) else got
+                if not isinstance(ids, list) or len(ids) != len(set(ids)) or set(ids) != exp:
+                    wrong.append("%s: %s, expected %s" % (row[q.pk], ids, sorted(exp)))
+            else:
+                one = got.get(t.pk) if isinstance(got, dict) else got
+                if (one is None and exp) or (one is not None and one not in exp):
+                    wrong.append("%s: %s, expected one of %s" % (row[q.pk], one, sorted(exp)))
+        if not nested and {row.get(q.pk) for row in got_rows} != set(self.rows[qname]):
+            wrong.append("rows %s, expected %s" % (sorted(row.get(q.pk) for row in got_rows),
+                                                    sorted(self.rows[qname])))
+        self.res.check("relation", not wrong, it,
+                       "include: %s with a relation filter in its scope lists other rows than the plain finds give" % (
+                           "a relation count" if count else "an include"),
+                       "; ".join(wrong), text)
+
+
 def finish(res, args, pm_start, outcomes, invariants, started, passed, failed):
     """Final crash checks and the report; returns the exit status."""
     # crash: the postmaster must not have gone through a crash restart
@@ -1265,6 +2021,8 @@ def main():
     ap.add_argument("--psql", default=shutil.which("psql") or "psql")
     ap.add_argument("--bq-rate", type=float, default=0.5,
                     help="share of iterations that also check build_query parity")
+    ap.add_argument("--relation-rate", type=float, default=0.25,
+                    help="relation checks per iteration (invariant relation)")
     ap.add_argument("--no-corpus", action="store_true",
                     help="skip the fixed corpus of edge cases run before the random ones")
     ap.add_argument("--no-settings", action="store_true",
@@ -1319,6 +2077,11 @@ def main():
     passed = failed = 0
     outcomes = {}
     state = {"stop": False}
+    # the relation checks draw from their own generator, so that a seed
+    # gives the same checks whatever the rate
+    relcheck = RelationCheck(random.Random(args.seed * 7919 + 1), models, res, args)
+    rel_on = args.relation_rate > 0 and relcheck.start()
+    rel_rng = random.Random(args.seed * 7919 + 2)
 
     def run_case(it, mname, where, filt, opts, where_only, do_bq):
         f_text = enc(filt)
@@ -1508,8 +2271,18 @@ def main():
         case = gen.case()
         do_bq = rng.random() < args.bq_rate
         run_counted(it, *case, do_bq)
+        if rel_on and rel_rng.random() < args.relation_rate:
+            before = sum(res.failed.values())
+            relcheck.check(it)
+            if sum(res.failed.values()) == before:
+                passed += 1
+            else:
+                failed += 1
 
     session.close()
+    relcheck.close()
+    for fn, counts in relcheck.outcomes.items():
+        outcomes["relation check " + fn] = counts
 
     return finish(res, args, pm_start, outcomes, INVARIANTS, started, passed, failed)
 
