@@ -165,5 +165,8 @@ SELECT ignis.register_model('Secret', 'public.profiles', '{"naming": "camelCase"
 SELECT ignis.register_relation('User', 'secret', 'one', 'Secret', '{"fields": ["id"], "references": ["userId"]}') ->> 'name';
 SELECT err_hint($q$ SELECT ignis.count('User', '{"secret": {"some": {}}}') $q$);
 ROLLBACK;
+-- relation names a where could not tell from logical keys or paths are refused
+SELECT err_hint($q$ SELECT ignis.register_relation('Post', 'not', 'one', 'User', '{"fields": ["authorId"], "references": ["id"]}') $q$);
+SELECT err($q$ SELECT ignis.register_relation('Post', 'author.v2', 'one', 'User', '{"fields": ["authorId"], "references": ["id"]}') $q$);
 -- alter_model of a model that does not exist
 SELECT err_hint($q$ SELECT ignis.alter_model('Nope', '{}') $q$);

@@ -704,6 +704,13 @@ ignis_register_relation(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ignis: a relation name must have 1 to %d characters", NAMEDATALEN - 1)));
+	/* a where reads these keys as logical operators and JSON paths */
+	if (strcmp(name, "and") == 0 || strcmp(name, "or") == 0 || strcmp(name, "not") == 0 ||
+		strpbrk(name, ".[") != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("ignis: relation name \"%s\" cannot be used in a where or an order", name),
+				 errhint("\"and\", \"or\" and \"not\" are logical keys, and a key with \".\" or \"[\" is a path; choose another name.")));
 	if (ignis_model_find_rel(model, name))
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_OBJECT),

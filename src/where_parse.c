@@ -106,7 +106,7 @@ count_condition(void)
 				 errmsg("ignis: where with more than %d conditions at %s",
 						ignis_max_where_conditions,
 						where_condition_path ? where_condition_path->data : "where"),
-				 errhint("Use an \"in\" list for many values of one property, or raise ignis.max_where_conditions.")));
+				 errhint("Use an \"in\" list for many values of one property, or raise ignis.max_where_conditions; a relation filter counts the default and scope filters of the related model too.")));
 }
 
 static WhereExpr *
