@@ -19,6 +19,11 @@ SELECT ignis.find('Post', '{"where": {"metadata.priority": {"gt": 2}, "tags": {"
 SELECT jsonb_pretty(ignis.find_by_id('Post', 1,
   '{"fields": ["id", "title"], "include": ["author", {"relation": "postTags", "scope": {"fields": ["tagId"], "include": ["tag"]}}]}'));
 
+\echo '--- relational queries: users with a published post and no profile; posts per user, most first'
+SELECT ignis.find('User', '{"where": {"posts": {"some": {"status": "published"}}, "profile": null}, "fields": ["id", "displayName"]}');
+SELECT ignis.find('User', '{"fields": ["id"], "order": ["posts.count DESC", "id"], "limit": 3, "include": [{"relation": "posts", "count": true}]}');
+SELECT ignis.aggregate('Post', '{"groupBy": ["status"], "count": true, "sum": ["views"], "order": ["count DESC"]}');
+
 \echo '--- count and exists_with'
 SELECT ignis.count('Post'), ignis.count('Post', '{}', '{"shouldSkipDefaultFilter": true}'),
        ignis.exists_with('User', '{"email": {"endsWith": ".fr"}}');
