@@ -105,6 +105,9 @@ SELECT ignis.find('Author', '{"fields": ["id"]}');
 -- rows applies: a post's writer must be an Author.
 SELECT ignis.register_relation('Post', 'writer', 'one', 'Author', '{"fields": ["authorId"], "references": ["id"]}') ->> 'name';
 SELECT ignis.count('User', '{"posts": {"some": {"writer": {"some": {}}}}}');
+-- Changing another setting keeps (and checks again) the default filter.
+SELECT ignis.alter_model('Author', '{"hiddenProperties": ["password", "email"]}') -> 'defaultFilter';
+SELECT ignis.find('Author', '{"limit": 1}');
 -- Default filters that filter by each other's relations would never end:
 -- ignis stops at 16 relations, when the second default filter is set.
 SELECT err_hint($q$ SELECT ignis.alter_model('Post', '{"softDelete": true, "defaultFilter": {"where": {"writer": {"some": {}}}}}') $q$);

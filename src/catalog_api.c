@@ -540,7 +540,7 @@ ignis_alter_model(PG_FUNCTION_ARGS)
 				 errhint("Register it with ignis.register_model().")));
 	model = ignis_model_get(name);
 	relid = model->relid;
-	stored = model->settings;
+	stored = model->settings;	/* the cache owns it: dropped by the reset below */
 
 	merged = jnode_object(stored->n + changes->n);
 	for (i = 0; i < stored->n; i++)
@@ -549,8 +549,6 @@ ignis_alter_model(PG_FUNCTION_ARGS)
 	for (i = 0; i < changes->n; i++)
 		if (changes->items[i]->type != JN_NULL)
 			jnode_add(merged, changes->keys[i], changes->items[i]);
-	/* the model pointer dies with the cache reset below: copy nothing from it */
-	model = NULL;
 
 	norm = normalise_settings(merged);
 	model = ignis_model_build(name, relid, norm, CurrentMemoryContext);
@@ -561,7 +559,11 @@ ignis_alter_model(PG_FUNCTION_ARGS)
 	catalog_exec("UPDATE ignis.models SET settings = $2 WHERE name OPERATOR(pg_catalog.=) $1",
 				 2, types, values, false);
 
-	/* the model as it now is, with its relations, from the catalog */
+	/*
+	 * The model as it now is, with its relations, from the catalog; norm
+	 * shares nodes with the stored settings the reset frees, so the filters
+	 * are validated as the reloaded model holds them.
+	 */
 	CommandCounterIncrement();
 	ignis_cache_reset();
 	PushCopiedSnapshot(GetActiveSnapshot());
@@ -576,7 +578,7 @@ ignis_alter_model(PG_FUNCTION_ARGS)
 						 errmsg("ignis: relation \"%s\" of model \"%s\" uses property \"%s\", which the new settings do not have",
 								model->rels[r].name, name, model->rels[r].fields[i]),
 						 errhint("Unregister the relation first, or keep the property.")));
-	validate_filters(model, norm, name);
+	validate_filters(model, model->settings, name);
 
 	result = describe_jsonb(model);
 	result = SPI_datumTransfer(result, false, -1);
