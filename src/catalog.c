@@ -320,19 +320,24 @@ ignis_prop_names_hint(IgnisModel *model)
  * The index of a property; an unknown name is 42703 naming `path`, with the
  * closest property as a hint (or the list of properties).
  */
-int
-ignis_prop_or_error(IgnisModel *model, const char *name, const char *path)
+/*
+ * 42703 for a name that is not a property of the model, with the closest
+ * property (or, where a where takes them, relation) name as a hint.
+ */
+void
+ignis_unknown_property(IgnisModel *model, const char *name, const char *path,
+					   bool relations)
 {
-	const char **names;
+	const char **names = palloc(sizeof(char *) * (model->nprops + model->nrels + 1));
 	const char *best;
-	int			i = ignis_model_find_prop(model, name);
+	int			n = 0;
+	int			i;
 
-	if (i >= 0)
-		return i;
-	names = palloc(sizeof(char *) * Max(model->nprops, 1));
 	for (i = 0; i < model->nprops; i++)
-		names[i] = model->props[i].name;
-	best = closest_match(name, names, model->nprops);
+		names[n++] = model->props[i].name;
+	for (i = 0; relations && i < model->nrels; i++)
+		names[n++] = model->rels[i].name;
+	best = closest_match(name, names, n);
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_COLUMN),
 			 errmsg("ignis: unknown property \"%s\" of model \"%s\" at %s",
@@ -340,7 +345,16 @@ ignis_prop_or_error(IgnisModel *model, const char *name, const char *path)
 			 best ? errhint("Did you mean \"%s\"?", best)
 			 : errhint("Properties of \"%s\": %s.", model->name,
 					   ignis_prop_names_hint(model))));
-	return -1;					/* keep compiler quiet */
+}
+
+int
+ignis_prop_or_error(IgnisModel *model, const char *name, const char *path)
+{
+	int			i = ignis_model_find_prop(model, name);
+
+	if (i < 0)
+		ignis_unknown_property(model, name, path, false);
+	return i;
 }
 
 /* Resolve a property name given in settings; 42703 with the path if unknown. */
@@ -600,6 +614,7 @@ ignis_model_build(const char *name, Oid relid, JNode *settings, MemoryContext cx
 		prop->typid = att->atttypid;
 		prop->typmod = att->atttypmod;
 		prop->generated = att->attgenerated != '\0';
+		prop->notnull = att->attnotnull;
 		prop->cxt = cxt;
 		load_skew(prop, relid);
 		if (explicit)

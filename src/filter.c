@@ -679,22 +679,6 @@ parse_includes(ParsedFilter *pf, JNode *include, StringInfo path, FilterUse use,
 	}
 }
 
-/* Whether a property's column is declared NOT NULL. */
-bool
-ignis_prop_not_null(IgnisModel *model, IgnisProperty *prop)
-{
-	HeapTuple	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(model->relid),
-									  Int16GetDatum(prop->attnum));
-	bool		notnull = false;
-
-	if (HeapTupleIsValid(tup))
-	{
-		notnull = ((Form_pg_attribute) GETSTRUCT(tup))->attnotnull;
-		ReleaseSysCache(tup);
-	}
-	return notnull;
-}
-
 /*
  * filter.after / filter.before (beyond Ignis): the order keys of a row
  * already seen, plus the primary key, as {"createdAt": ..., "id": 123}.
@@ -763,7 +747,7 @@ parse_keyset(ParsedFilter *pf, JNode *filter, FilterUse use, StringInfo path)
 		OrderItem  *oi = lfirst(lc);
 
 		oi->notnull = oi->hops == NIL && !oi->json_path &&
-			(oi->prop == model->pk || ignis_prop_not_null(model, &model->props[oi->prop]));
+			(oi->prop == model->pk || model->props[oi->prop].notnull);
 		/* the values go back to the caller in range.next */
 		if (!oi->count && oi->model->props[oi->prop].hidden)
 			ereport(ERROR,

@@ -192,6 +192,7 @@ typedef struct IgnisProperty
 	char	   *op_ns;			/* schema holding this type's operators */
 	bool		hidden;
 	bool		generated;		/* generated column (not writable) */
+	bool		notnull;		/* column declared NOT NULL */
 	bool		skewed;			/* statistics show dominant values (plan_cache.c) */
 	char		to_jsonb_in_sql;	/* result.c can't convert it: 0 unknown, 1 no, 2 yes */
 	const char *ts_config_sql;	/* the model's text search configuration, as a constant */
@@ -253,6 +254,8 @@ extern IgnisModel *ignis_model_build(const char *name, Oid relid, JNode *setting
 									 MemoryContext cxt);
 extern int	ignis_model_find_prop(IgnisModel *model, const char *name);
 extern int	ignis_prop_or_error(IgnisModel *model, const char *name, const char *path);
+extern pg_noreturn void ignis_unknown_property(IgnisModel *model, const char *name,
+											   const char *path, bool relations);
 extern IgnisRelationDef *ignis_model_find_rel(IgnisModel *model, const char *name);
 extern void ignis_cache_reset(void);
 extern bool ignis_catalog_has_strategy(void);
@@ -413,7 +416,6 @@ typedef enum FilterUse
 extern ParsedFilter *filter_parse(IgnisModel *model, JNode *filter, const char *argname,
 								  FilterUse use, bool skip_default, int depth);
 extern bool filter_keyset_row_comparable(ParsedFilter *pf);
-extern bool ignis_prop_not_null(IgnisModel *model, IgnisProperty *prop);
 extern char *filter_order_words(const char *item, bool *desc, int *nulls, const char *path);
 extern JNode *filter_merge_where(JNode *defaults, JNode *user);
 extern void filter_check_object(JNode *node, const char *path);

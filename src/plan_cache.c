@@ -203,8 +203,7 @@ cursor_options(int mode, bool paged)
 			return CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_CUSTOM_PLAN;
 		case IGNIS_PLAN_GENERIC:
 			/* measured against a per-call plan, which may go parallel */
-			return (paged && ignis_plan_mode == IGNIS_PLAN_AUTO ? 0 : CURSOR_OPT_PARALLEL_OK) |
-				CURSOR_OPT_GENERIC_PLAN;
+			return (paged ? 0 : CURSOR_OPT_PARALLEL_OK) | CURSOR_OPT_GENERIC_PLAN;
 		default:
 			return CURSOR_OPT_PARALLEL_OK;
 	}
@@ -371,23 +370,20 @@ plan_cache_report(PlanHandle *handle, double elapsed_us)
 		/* ... unless a generic plan's first run shows it hopeless */
 		if (w == 0 && slot->warm[1] &&
 			elapsed_us > WARM_GIVE_UP * slot->first[1] + WARM_SLACK_US)
-		{
 			slot->choice = 1;
-			stat_custom++;
-			if (slot->plan_class[0] != '\0')
-				stat_skew_custom++;
-		}
-		return;
 	}
-	slot->elapsed[w] += elapsed_us;
-	slot->slowest[w] = Max(slot->slowest[w], elapsed_us);
-	slot->runs[w]++;
+	else
+	{
+		slot->elapsed[w] += elapsed_us;
+		slot->slowest[w] = Max(slot->slowest[w], elapsed_us);
+		slot->runs[w]++;
 
-	/* a run 1.5 times slower than every run of the other plan decides at once */
-	if (slot->runs[1 - w] > 0 && elapsed_us > 1.5 * slot->slowest[1 - w])
-		slot->choice = 1 - w;
-	else if (slot->runs[0] >= TRIALS && slot->runs[1] >= TRIALS)
-		slot->choice = slot->elapsed[1] * CUSTOM_MARGIN < slot->elapsed[0] ? 1 : 0;
+		/* a run 1.5 times slower than every run of the other plan decides at once */
+		if (slot->runs[1 - w] > 0 && elapsed_us > 1.5 * slot->slowest[1 - w])
+			slot->choice = 1 - w;
+		else if (slot->runs[0] >= TRIALS && slot->runs[1] >= TRIALS)
+			slot->choice = slot->elapsed[1] * CUSTOM_MARGIN < slot->elapsed[0] ? 1 : 0;
+	}
 	if (slot->choice == 1)
 	{
 		stat_custom++;

@@ -319,13 +319,13 @@ emit_cond(QueryBuilder *qb, WhereExpr *e, const char *alias)
 static void emit_expr(QueryBuilder *qb, WhereExpr *e, const char *alias);
 
 /*
- * Whether a condition on the rows of model is never NULL: comparisons of NOT
+ * Whether a condition is never NULL: comparisons of NOT
  * NULL columns with a value, null tests, EXISTS, and and/or/not of those.
  * For such a condition "IS NOT TRUE" is plain NOT, which the planner turns
  * into the negated operator (views >= $1 -> views < $1) that an index serves.
  */
 static bool
-never_null(WhereExpr *e, IgnisModel *model)
+never_null(WhereExpr *e)
 {
 	ListCell   *lc;
 
@@ -336,11 +336,11 @@ never_null(WhereExpr *e, IgnisModel *model)
 		case W_REL:
 			return true;
 		case W_NOT:
-			return never_null(e->child, model);
+			return never_null(e->child);
 		case W_AND:
 		case W_OR:
 			foreach(lc, e->children)
-				if (!never_null(lfirst(lc), model))
+				if (!never_null(lfirst(lc)))
 					return false;
 			return true;
 		case W_COND:
@@ -357,7 +357,7 @@ never_null(WhereExpr *e, IgnisModel *model)
 				case C_LTE:
 				case C_BETWEEN:
 				case C_NOT_BETWEEN:
-					return e->target == TGT_COLUMN && ignis_prop_not_null(model, e->prop);
+					return e->target == TGT_COLUMN && e->prop->notnull;
 				default:
 					return false;
 			}
@@ -394,17 +394,15 @@ emit_relation(QueryBuilder *qb, WhereExpr *e, const char *alias)
 	}
 	if (e->child && emits(e->child))
 	{
-		bool		negate = e->quant == Q_EVERY;
-		bool		is_not_true = negate && !never_null(e->child, e->related);
+		bool		plain_not = e->quant == Q_EVERY && never_null(e->child);
 
-		appendStringInfoString(sql, negate && !is_not_true ? " AND NOT (" : " AND ");
-		if (is_not_true)
-			appendStringInfoChar(sql, '(');
+		if (e->quant != Q_EVERY)
+			appendStringInfoString(sql, " AND ");
+		else
+			appendStringInfoString(sql, plain_not ? " AND NOT (" : " AND (");
 		emit_expr(qb, e->child, ra);
-		if (is_not_true)
-			appendStringInfoString(sql, ") IS NOT TRUE");
-		else if (negate)
-			appendStringInfoChar(sql, ')');
+		if (e->quant == Q_EVERY)
+			appendStringInfoString(sql, plain_not ? ")" : ") IS NOT TRUE");
 	}
 	appendStringInfoString(sql, "))");
 }

@@ -905,29 +905,6 @@ parse_group(IgnisModel *model, const char *key, JNode *v, StringInfo path, int d
 	return e;
 }
 
-/* A where key that is neither a property nor a relation of the model. */
-static pg_noreturn void
-unknown_key(IgnisModel *model, const char *key, StringInfo path)
-{
-	const char **names = palloc(sizeof(char *) * (model->nprops + model->nrels + 1));
-	const char *best;
-	int			n = 0;
-	int			i;
-
-	for (i = 0; i < model->nprops; i++)
-		names[n++] = model->props[i].name;
-	for (i = 0; i < model->nrels; i++)
-		names[n++] = model->rels[i].name;
-	best = closest_match(key, names, n);
-	ereport(ERROR,
-			(errcode(ERRCODE_UNDEFINED_COLUMN),
-			 errmsg("ignis: unknown property \"%s\" of model \"%s\" at %s",
-					key, model->name, path->data),
-			 best ? errhint("Did you mean \"%s\"?", best)
-			 : errhint("Properties of \"%s\": %s.", model->name,
-					   ignis_prop_names_hint(model))));
-}
-
 /* ---------------------------------------------------------------------------
  * Filters by related rows: {"posts": {"some" | "every" | "none": {...}}} and
  * {"author": null}
@@ -1101,7 +1078,7 @@ parse_object(IgnisModel *model, JNode *where, StringInfo path, int depth)
 				int			idx = ignis_model_find_prop(model, key);
 
 				if (idx < 0)
-					unknown_key(model, key, path);
+					ignis_unknown_property(model, key, path->data, true);
 
 				ec.prop = &model->props[idx];
 				ec.target = (ec.prop->kind == PROP_JSON || ec.prop->kind == PROP_JSONB)
