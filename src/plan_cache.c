@@ -202,7 +202,6 @@ cursor_options(int mode, bool paged)
 		case IGNIS_PLAN_CUSTOM:
 			return CURSOR_OPT_PARALLEL_OK | CURSOR_OPT_CUSTOM_PLAN;
 		case IGNIS_PLAN_GENERIC:
-			/* measured against a per-call plan, which may go parallel */
 			return (paged ? 0 : CURSOR_OPT_PARALLEL_OK) | CURSOR_OPT_GENERIC_PLAN;
 		default:
 			return CURSOR_OPT_PARALLEL_OK;

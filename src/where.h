@@ -21,7 +21,10 @@ typedef enum WKind
 	W_REL						/* a quantifier over the rows of a relation */
 } WKind;
 
-/* How many of the related rows must match (W_REL). */
+/*
+ * How many of the related rows must match (W_REL); where_parse.c's
+ * quantifier_names follow this order.
+ */
 typedef enum RelQuant
 {
 	Q_SOME,						/* at least one */

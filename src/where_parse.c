@@ -910,6 +910,7 @@ parse_group(IgnisModel *model, const char *key, JNode *v, StringInfo path, int d
  * {"author": null}
  * ---------------------------------------------------------------------------
  */
+/* in RelQuant order */
 static const char *const quantifier_names[] = {"some", "every", "none"};
 
 /*
@@ -998,16 +999,13 @@ parse_relation(IgnisModel *model, IgnisRelationDef *rel, JNode *v, StringInfo pa
 		const char *key = v->keys[i];
 		JNode	   *item = v->items[i];
 		int			old = errpath_push_key(path, key);
-		RelQuant	quant = Q_SOME;
+		int			quant;
 
 		CHECK_FOR_INTERRUPTS();
-		if (strcmp(key, "some") == 0)
-			quant = Q_SOME;
-		else if (strcmp(key, "every") == 0)
-			quant = Q_EVERY;
-		else if (strcmp(key, "none") == 0)
-			quant = Q_NONE;
-		else
+		for (quant = 0; quant < (int) lengthof(quantifier_names); quant++)
+			if (strcmp(key, quantifier_names[quant]) == 0)
+				break;
+		if (quant == (int) lengthof(quantifier_names))
 		{
 			const char *best = closest_match(key, quantifier_names,
 											 lengthof(quantifier_names));
@@ -1024,7 +1022,7 @@ parse_relation(IgnisModel *model, IgnisRelationDef *rel, JNode *v, StringInfo pa
 					 errmsg("ignis: %s must be a where object of model \"%s\", not %s",
 							path->data, target->name, jnode_type_name(item)),
 					 errhint("{} matches every related row.")));
-		conds = lappend(conds, make_relation(model, rel, target, visible, quant,
+		conds = lappend(conds, make_relation(model, rel, target, visible, (RelQuant) quant,
 											 parse_object(target, item, path, depth + 1)));
 		errpath_pop(path, old);
 	}
